@@ -1,0 +1,135 @@
+internal import CGMP
+
+/// A non-negative big integer over GMP: the protocol's MPI (spec "Data
+/// types": "Multi-precision integers ... big-endian ... minimal length").
+///
+/// Immutable value; the limbs live in a final class whose `deinit` wipes
+/// them (and GMP's allocator is set to wipe every block it frees, see
+/// `CryptoLibraries`), so secret exponents do not linger in memory.
+public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
+    final class Storage: @unchecked Sendable {
+        let z: UnsafeMutablePointer<__mpz_struct>
+
+        init() {
+            CryptoLibraries.ensureInitialised()
+            z = .allocate(capacity: 1)
+            otr_mpz_init(z)
+        }
+
+        deinit {
+            otr_mpz_clear(z)  // the wiping allocator clears the limbs
+            z.deallocate()
+        }
+    }
+
+    let storage: Storage
+
+    init(storage: Storage) { self.storage = storage }
+
+    /// Builds a new value by running a GMP operation on a fresh mpz.
+    static func make(_ body: (UnsafeMutablePointer<__mpz_struct>) -> Void) -> MPI {
+        let s = Storage()
+        body(s.z)
+        return MPI(storage: s)
+    }
+
+    public init(_ value: UInt) {
+        self = MPI.make { otr_mpz_set_ui($0, value) }
+    }
+
+    /// From big-endian unsigned bytes; leading zeros are allowed (libotr
+    /// reads MPIs with gcry_mpi_scan, which accepts them), and empty is 0.
+    public init(bytes: some ContiguousOctets) {
+        self = MPI.make { z in
+            bytes.withUnsafeBytes { b in
+                if b.count > 0 { otr_mpz_import_be(z, b.baseAddress, b.count) }
+            }
+        }
+    }
+
+    /// From hex digits (spaces allowed), for constants and test vectors.
+    public init(hex: String) throws {
+        self.init(bytes: try Hex.decode(hex))
+    }
+
+    public static let zero = MPI(0)
+    public static let one = MPI(1)
+
+    /// Minimal big-endian bytes: no leading zero byte, empty for zero.
+    public var bytes: [UInt8] {
+        secureBytes.octets
+    }
+
+    /// Minimal big-endian bytes in wiped memory, for secret values.
+    public var secureBytes: SecureBytes {
+        let n = byteCount
+        return SecureBytes(count: n) { out in
+            if n > 0 {
+                let written = otr_mpz_export_be(out.baseAddress, storage.z)
+                precondition(written == n)
+            }
+        }
+    }
+
+    /// Big-endian bytes left-padded with zeros to `length` (DSA r and s
+    /// are written as 20 bytes each). Throws if the value does not fit.
+    public func bytes(paddedTo length: Int) throws -> [UInt8] {
+        let minimal = bytes
+        guard minimal.count <= length else {
+            throw OTRError.outOfRange(nil, "value needs \(minimal.count) bytes, more than \(length)")
+        }
+        return [UInt8](repeating: 0, count: length - minimal.count) + minimal
+    }
+
+    public var byteCount: Int { Int(otr_mpz_size_bytes(storage.z)) }
+    public var bitWidth: Int { Int(otr_mpz_sizeinbase2(storage.z)) }
+    public var isZero: Bool { otr_mpz_sgn(storage.z) == 0 }
+
+    public var hex: String { Hex.encode(bytes) }
+    public var description: String { "0x" + (isZero ? "0" : hex) }
+
+    public static func == (a: MPI, b: MPI) -> Bool { otr_mpz_cmp(a.storage.z, b.storage.z) == 0 }
+    public static func < (a: MPI, b: MPI) -> Bool { otr_mpz_cmp(a.storage.z, b.storage.z) < 0 }
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+
+    // MARK: Arithmetic (results are non-negative; subtraction must not underflow)
+
+    public static func + (a: MPI, b: MPI) -> MPI { make { otr_mpz_add($0, a.storage.z, b.storage.z) } }
+    public static func * (a: MPI, b: MPI) -> MPI { make { otr_mpz_mul($0, a.storage.z, b.storage.z) } }
+    public static func - (a: MPI, b: MPI) -> MPI {
+        precondition(a >= b, "MPI subtraction would be negative")
+        return make { otr_mpz_sub($0, a.storage.z, b.storage.z) }
+    }
+
+    /// `self mod m`, in 0..<m.
+    public func mod(_ m: MPI) -> MPI {
+        precondition(!m.isZero, "modulus is zero")
+        return MPI.make { otr_mpz_mod($0, storage.z, m.storage.z) }
+    }
+
+    /// The inverse of `self` modulo `m`, or nil when none exists.
+    public func inverse(mod m: MPI) -> MPI? {
+        var ok: Int32 = 0
+        let r = MPI.make { ok = otr_mpz_invert($0, storage.z, m.storage.z) }
+        return ok == 0 ? nil : r
+    }
+
+    /// `self^e mod m` for public exponents (variable time).
+    public func power(_ e: MPI, modulo m: MPI) -> MPI {
+        MPI.make { otr_mpz_powm($0, storage.z, e.storage.z, m.storage.z) }
+    }
+
+    /// `self^e mod m` with a secret exponent: GMP's `mpz_powm_sec`, whose
+    /// running time and memory access do not depend on `e`. It needs an
+    /// odd modulus and a positive exponent.
+    public func power(secretExponent e: MPI, modulo m: MPI) -> MPI {
+        precondition(!e.isZero, "secret exponent is zero")
+        precondition(otr_mpz_odd_p(m.storage.z) != 0, "modulus must be odd")
+        return MPI.make { otr_mpz_powm_sec($0, storage.z, e.storage.z, m.storage.z) }
+    }
+
+    /// Miller-Rabin with `rounds` rounds (GMP's mpz_probab_prime_p).
+    public func isProbablePrime(rounds: Int = 40) -> Bool {
+        otr_mpz_probab_prime_p(storage.z, Int32(rounds)) > 0
+    }
+}

@@ -1,0 +1,112 @@
+/// What the scanner finds in a line of text: the OTR constructs a client
+/// looks for in a received message (spec "OTR Query Messages", "Tagged
+/// plaintext messages", "OTR Error Messages", "Encoded messages",
+/// "Fragmentation").
+public enum PlaintextFinding: Sendable, Equatable {
+    case query(QueryMessage)
+    case whitespaceTag(WhitespaceTag)
+    case error(ErrorMessage)
+    /// "?OTR:" up to the closing "." (decoded by the message decoder).
+    case encoded(Range<Int>)
+    /// "?OTR|" or "?OTR," to the end of the text (handled by reassembly).
+    case fragment(Range<Int>)
+    /// "?OTR" followed by none of the forms above; libotr calls this
+    /// an unknown message type.
+    case unrecognised(Range<Int>)
+
+    public var range: Range<Int> {
+        switch self {
+        case .query(let q): q.range
+        case .whitespaceTag(let t): t.range
+        case .error(let e): e.range
+        case .encoded(let r), .fragment(let r), .unrecognised(let r): r
+        }
+    }
+
+    /// Offers are what parse-tag is about: queries and whitespace tags.
+    public var isOffer: Bool {
+        switch self {
+        case .query, .whitespaceTag: true
+        default: false
+        }
+    }
+}
+
+/// Finds every OTR construct in a piece of received text, in order.
+public enum PlaintextScanner {
+    static let q = UInt8(ascii: "?")
+
+    public static func scan(_ bytes: [UInt8]) -> [PlaintextFinding] {
+        var findings: [PlaintextFinding] = []
+        var i = 0
+        let n = bytes.count
+        let tagFirst = WhitespaceTag.base[0]
+        while i < n {
+            let b = bytes[i]
+            if b == q, i + 4 <= n, bytes[i + 1] == UInt8(ascii: "O"), bytes[i + 2] == UInt8(ascii: "T"),
+               bytes[i + 3] == UInt8(ascii: "R") {
+                let finding = classify(bytes, at: i)
+                findings.append(finding)
+                i = max(finding.range.upperBound, i + 1)
+                continue
+            }
+            if b == tagFirst, let tag = WhitespaceTag.parse(bytes, at: i) {
+                findings.append(.whitespaceTag(tag))
+                i = tag.range.upperBound
+                continue
+            }
+            i += 1
+        }
+        return findings
+    }
+
+    static func classify(_ bytes: [UInt8], at start: Int) -> PlaintextFinding {
+        let next = start + 4 < bytes.count ? bytes[start + 4] : nil
+        switch next {
+        case UInt8(ascii: "?"), UInt8(ascii: "v"):
+            if let query = QueryMessage.parse(bytes, at: start) { return .query(query) }
+        case UInt8(ascii: ":"):
+            var end = start + 5
+            while end < bytes.count, isBase64(bytes[end]) { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: ".") { end += 1 }
+            return .encoded(start..<end)
+        case UInt8(ascii: "|"), UInt8(ascii: ","):
+            return .fragment(start..<bytes.count)
+        case UInt8(ascii: " "):
+            if let error = ErrorMessage.parse(bytes, at: start) { return .error(error) }
+        default:
+            break
+        }
+        return .unrecognised(start..<start + 4)
+    }
+
+    static func isBase64(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "="):
+            true
+        default:
+            false
+        }
+    }
+
+    /// The text as a client shows it: whitespace tags and query strings cut
+    /// out, an error message replaced by its human-readable part.
+    public static func displayText(_ bytes: [UInt8], findings: [PlaintextFinding]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var cursor = 0
+        for finding in findings {
+            let r = finding.range
+            out += bytes[cursor..<r.lowerBound]
+            switch finding {
+            case .query, .whitespaceTag: break
+            case .error(let e): out += e.text
+            case .encoded, .fragment, .unrecognised: out += bytes[r]
+            }
+            cursor = r.upperBound
+        }
+        out += bytes[cursor...]
+        return out
+    }
+}

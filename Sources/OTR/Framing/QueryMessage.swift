@@ -1,0 +1,78 @@
+/// An OTR Query Message (spec "OTR Query Messages"): "?OTR", then "?" if
+/// version 1 is offered, then optionally "v", the identifiers of the other
+/// versions, and "?".
+public struct QueryMessage: Sendable, Equatable {
+    /// Versions in the order offered; version 1 first when present.
+    public var versions: [OTRVersion]
+    /// Byte range of the query string in the scanned text.
+    public var range: Range<Int>
+    /// Spec rules the string breaks (it is still read as libotr reads it).
+    public var violations: [String]
+
+    public static let prefix: [UInt8] = Array("?OTR".utf8)
+
+    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = []) {
+        self.versions = versions
+        self.range = range
+        self.violations = violations
+    }
+
+    /// Reads the query that starts at `start` (where "?OTR" stands) and is
+    /// followed by "?" or "v". Like libotr, a version list runs to the next
+    /// "?" or the end of the text; an unterminated list is reported.
+    public static func parse(_ bytes: [UInt8], at start: Int) -> QueryMessage? {
+        func byte(_ i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
+        var i = start + prefix.count
+        var versions: [OTRVersion] = []
+        var violations: [String] = []
+        var sawForm = false
+        if byte(i) == UInt8(ascii: "?") {
+            versions.append(.v1)
+            i += 1
+            sawForm = true
+        }
+        if byte(i) == UInt8(ascii: "v") {
+            sawForm = true
+            i += 1
+            var terminated = false
+            var listed: Set<UInt8> = []
+            while let b = byte(i) {
+                i += 1
+                if b == UInt8(ascii: "?") {
+                    terminated = true
+                    break
+                }
+                let version = OTRVersion(queryIdentifier: b)
+                if listed.contains(b) {
+                    violations.append("version \(version) listed more than once")
+                } else {
+                    listed.insert(b)
+                    versions.append(version)
+                }
+            }
+            if !terminated {
+                violations.append("version list not terminated by \"?\"")
+            }
+            if listed.isEmpty && !versions.contains(.v1) {
+                violations.append("offers no version at all")
+            }
+        }
+        guard sawForm else { return nil }
+        return QueryMessage(versions: versions, range: start..<i, violations: violations)
+    }
+
+    /// The query string offering `versions` in the spec's form:
+    /// "?OTR?" for version 1 only, "?OTRv23?", "?OTR?v2?", "?OTRv?" for none.
+    public static func encode(versions: [OTRVersion]) -> String {
+        var out = "?OTR"
+        let others = versions.filter { $0 != .v1 }.compactMap(\.queryIdentifier)
+        var seen = Set<UInt8>()
+        let unique = others.filter { seen.insert($0).inserted }
+        if versions.contains(.v1) {
+            out += "?"
+            if unique.isEmpty { return out }
+        }
+        out += "v" + String(decoding: unique, as: UTF8.self) + "?"
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+/// The whitespace tag of a tagged plaintext message (spec "Tagged
+/// plaintext messages"): a 16-byte base of spaces and tabs, then one or
+/// more 8-byte blocks, each naming a version.
+///
+/// Read as bits (tab = 1, space = 0), the base spells "OT" and each block
+/// is one byte: "R" for version 1, "2", "3" and "4" for versions 2-4.
+/// Like libotr, every following 8-byte run of spaces and tabs is taken as
+/// part of the tag, known or not.
+public struct WhitespaceTag: Sendable, Equatable {
+    public var versions: [OTRVersion]
+    public var range: Range<Int>
+    public var violations: [String]
+
+    public static let base: [UInt8] = Array(" \t  \t\t\t\t \t \t \t  ".utf8)
+    public static let blockLength = 8
+
+    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = []) {
+        self.versions = versions
+        self.range = range
+        self.violations = violations
+    }
+
+    /// The 8-byte block for a version.
+    public static func block(for version: OTRVersion) -> [UInt8] {
+        block(byte: blockByte(for: version))
+    }
+
+    static func block(byte: UInt8) -> [UInt8] {
+        (0..<8).map { bit in (byte >> (7 - bit)) & 1 == 1 ? UInt8(ascii: "\t") : UInt8(ascii: " ") }
+    }
+
+    static func blockByte(for version: OTRVersion) -> UInt8 {
+        switch version {
+        case .v1: UInt8(ascii: "R")
+        case .v2: UInt8(ascii: "2")
+        case .v3: UInt8(ascii: "3")
+        case .v4: UInt8(ascii: "4")
+        case .other(let b): b
+        }
+    }
+
+    static func version(forBlockByte b: UInt8) -> OTRVersion {
+        b == UInt8(ascii: "R") ? .v1 : OTRVersion(queryIdentifier: b)
+    }
+
+    /// The tag offering `versions`, version 1's block first as the spec
+    /// requires.
+    public static func encode(versions: [OTRVersion]) -> [UInt8] {
+        var ordered = versions.contains(.v1) ? [OTRVersion.v1] : []
+        for v in versions where v != .v1 && !ordered.contains(v) { ordered.append(v) }
+        return base + ordered.flatMap { block(for: $0) }
+    }
+
+    /// Reads the tag whose base starts at `start`.
+    public static func parse(_ bytes: [UInt8], at start: Int) -> WhitespaceTag? {
+        guard start + base.count <= bytes.count,
+              bytes[start..<start + base.count].elementsEqual(base) else { return nil }
+        var i = start + base.count
+        var versions: [OTRVersion] = []
+        var violations: [String] = []
+        while i + blockLength <= bytes.count {
+            var value: UInt8 = 0
+            var allWhite = true
+            for j in 0..<blockLength {
+                switch bytes[i + j] {
+                case UInt8(ascii: " "): value <<= 1
+                case UInt8(ascii: "\t"): value = value << 1 | 1
+                default: allWhite = false
+                }
+                if !allWhite { break }
+            }
+            guard allWhite else { break }
+            let version = version(forBlockByte: value)
+            if version == .v1 && !versions.isEmpty {
+                violations.append("version 1 block is not the first block")
+            }
+            if versions.contains(version) {
+                violations.append("version \(version) block repeated")
+            } else {
+                versions.append(version)
+            }
+            i += blockLength
+        }
+        if versions.isEmpty {
+            violations.append("tag base with no version block")
+        }
+        return WhitespaceTag(versions: versions, range: start..<i, violations: violations)
+    }
+}

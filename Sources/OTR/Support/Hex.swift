@@ -1,0 +1,52 @@
+/// Lowercase hex, the form every bytes field takes in otrtool's output.
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Decodes hex digits (either case). Whitespace and colons between byte
+    /// pairs are ignored, so values copied from dumps and fingerprints work.
+    public static func decode(_ text: some StringProtocol) throws -> [UInt8] {
+        try decode(utf8: text.utf8)
+    }
+
+    /// The same over raw bytes, so secret hex never becomes a String.
+    public static func decode(utf8 text: some Collection<UInt8>) throws -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(text.count / 2)
+        var high: UInt8? = nil
+        var position = 0
+        for c in text {
+            defer { position += 1 }
+            let nibble: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = c - UInt8(ascii: "A") + 10
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: ":"):
+                if high != nil {
+                    throw OTRError.malformed("hex", at: position, "separator inside a byte")
+                }
+                continue
+            default:
+                throw OTRError.malformed("hex", at: position, "not a hex digit")
+            }
+            if let h = high {
+                out.append(h << 4 | nibble)
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        if high != nil { throw OTRError.malformed("hex", "odd number of hex digits") }
+        return out
+    }
+}

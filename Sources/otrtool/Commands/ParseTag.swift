@@ -1,0 +1,104 @@
+import ArgumentParser
+import OTR
+
+extension OTRTool {
+    struct ParseTag: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "parse-tag",
+            abstract: "Report the OTR offers in plaintext: whitespace tags, query and error messages.",
+            discussion: """
+                For every input line, lists each whitespace tag (the versions its \
+                blocks name, known or not), each query message in any of the \
+                spec's syntaxes (?OTR?, ?OTRv23?, ?OTR?v2?, ?OTRv24x?, ?OTRv? ...) \
+                and each ?OTR Error: message, with byte offsets, then the text as \
+                a client would display it, with the tags and queries removed. \
+                Encoded messages and fragments are noted, not decoded. A tag or \
+                query that breaks a rule of the spec is still reported as libotr \
+                reads it, the rule is named on standard error and the exit \
+                status is 2.
+
+                To build a query message or a tagged plaintext use --make-query \
+                or --make-tag with the versions to offer.
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Print the query message offering these versions (e.g. 23, 123) and exit.",
+            valueName: "versions"))
+        var makeQuery: String?
+
+        @Option(name: .long, help: ArgumentHelp(
+            "Print TEXT followed by the whitespace tag offering these versions (e.g. 23), and exit. The text comes from --text.",
+            valueName: "versions"))
+        var makeTag: String?
+
+        @Option(name: .long, help: ArgumentHelp("The plaintext a tag is appended to, with --make-tag.", valueName: "text"))
+        var text: String = ""
+
+        func validate() throws {
+            if makeQuery != nil && makeTag != nil {
+                throw ValidationError("--make-query and --make-tag exclude each other")
+            }
+            for value in [makeQuery, makeTag].compactMap({ $0 }) {
+                _ = try Self.versions(value)
+            }
+            if makeTag == nil && !text.isEmpty {
+                throw ValidationError("--text goes with --make-tag")
+            }
+        }
+
+        /// "23" or "1,2,3" to versions; 1-4 are known, other characters
+        /// are offered as identifiers.
+        static func versions(_ text: String) throws -> [OTRVersion] {
+            var result: [OTRVersion] = []
+            for b in text.utf8 where b != UInt8(ascii: ",") && b != UInt8(ascii: " ") {
+                let v: OTRVersion = b == UInt8(ascii: "1") ? .v1 : OTRVersion(queryIdentifier: b)
+                if case .other(let o) = v, o < 0x21 || o > 0x7e || o == UInt8(ascii: "?") {
+                    throw ValidationError("cannot offer version identifier \(OTRVersion.printable(o))")
+                }
+                if !result.contains(v) { result.append(v) }
+            }
+            return result
+        }
+
+        func run() throws {
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            if let makeQuery {
+                let query = QueryMessage.encode(versions: try Self.versions(makeQuery))
+                out.writeLine(output.json ? JSON.object([("query", .string(query))]).render() : query)
+                return
+            }
+            if let makeTag {
+                let tagged = Array(text.utf8) + WhitespaceTag.encode(versions: try Self.versions(makeTag))
+                out.write(bytes: tagged)
+                out.write("\n")
+                return
+            }
+            let diagnostics = Diagnostics(command: "parse-tag")
+            input.forEachLine(diagnostics: diagnostics) { location, line in
+                let findings = PlaintextScanner.scan(line)
+                let text = PlaintextScanner.displayText(line, findings: findings)
+                for finding in findings {
+                    for violation in ParseTagReport.violations(of: finding) {
+                        diagnostics.report(location.description,
+                                           "\(ParseTagReport.name(of: finding)) at byte \(finding.range.lowerBound): \(violation)",
+                                           status: .malformedInput)
+                    }
+                }
+                if output.json {
+                    out.writeLine(ParseTagReport.json(location: location, findings: findings, line: line, text: text).render())
+                } else {
+                    for row in ParseTagReport.human(location: location, findings: findings, line: line, text: text) {
+                        out.writeLine(row)
+                    }
+                }
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+
+@main
+struct OTRTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "otrtool",
+        abstract: "Read, build, check and forge Off-the-Record (OTR v2/v3) messages.",
+        discussion: """
+            Every subcommand is a filter: it reads standard input (or the files \
+            named as arguments, "-" for standard input), finds the OTR messages in \
+            it wherever they stand in a line, and writes text, or JSON Lines with \
+            --json.
+
+            SECRETS. Options that take a secret (keys, exponents, SMP secrets) \
+            accept file:PATH, env:NAME or fd:N, each holding hex text, so the \
+            secret never appears on the command line. hex:HEX (or bare HEX) is \
+            accepted for test vectors, but the value is then visible to other \
+            users through ps and stays in shell history.
+
+            ERRORS. Each problem is one line on standard error naming the input \
+            line, the message, the field and the rule broken; the run goes on to \
+            the next message.
+
+            EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
+            malformed input (2) is reported over a failed check (1).
+            """,
+        version: OTRToolVersion.string,
+        subcommands: [
+            ParseTag.self,
+        ]
+    )
+
+    /// Runs the command, mapping our errors to the documented statuses.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCodeError {
+            Self.exit(withError: ExitCode(exit.status.rawValue))
+        } catch let error as SecretError {
+            writeStandardError("otrtool: \(error.description)")
+            Self.exit(withError: ExitCode(ExitStatus.usage.rawValue))
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
+}
+
+enum OTRToolVersion {
+    static let string = "0.1.0"
+}

@@ -1,0 +1,30 @@
+/// Collects the problems of a run: each is one line on stderr naming where
+/// it was and what rule it broke, and the worst status becomes the exit code.
+final class Diagnostics {
+    let command: String
+    private(set) var status: ExitStatus = .success
+    private(set) var count = 0
+
+    init(command: String) { self.command = command }
+
+    /// Reports a problem at `location` (e.g. "-:3" or "capture.log:12").
+    func report(_ location: String?, _ message: String, status: ExitStatus) {
+        count += 1
+        self.status = ExitStatus.worst(self.status, status)
+        let prefix = location.map { "otrtool \(command): \($0): " } ?? "otrtool \(command): "
+        writeStandardError(prefix + message)
+    }
+
+    /// Ends the run with the collected status.
+    func finish() throws {
+        if status != .success {
+            throw ExitCodeError(status)
+        }
+    }
+}
+
+/// Thrown to end the run with one of our statuses.
+struct ExitCodeError: Error {
+    let status: ExitStatus
+    init(_ status: ExitStatus) { self.status = status }
+}

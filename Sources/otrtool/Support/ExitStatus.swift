@@ -1,0 +1,54 @@
+/// otrtool's exit statuses, documented in the manual and kept stable.
+/// When a batch meets several problems the most severe status wins:
+/// malformed input (2) over a failed check (1).
+enum ExitStatus: Int32, CaseIterable {
+    /// Everything read was understood and every check passed.
+    case success = 0
+    /// A check failed: a MAC or signature did not verify, a fingerprint
+    /// did not match, SMP secrets differed.
+    case checkFailed = 1
+    /// Some input was malformed: it breaks a rule of the protocol or of a
+    /// file format, or exceeds a limit. The run went on past it.
+    case malformedInput = 2
+    /// The command line was wrong (unknown option, bad value).
+    case usage = 64
+    /// An input file could not be opened or read.
+    case noInput = 66
+    /// An internal error: a bug in otrtool.
+    case software = 70
+    /// An output file could not be created.
+    case cannotCreate = 73
+    /// Reading or writing failed part-way.
+    case ioError = 74
+
+    var summary: String {
+        switch self {
+        case .success: "success"
+        case .checkFailed: "a check failed (MAC, signature, fingerprint, SMP)"
+        case .malformedInput: "malformed input (the run goes on to the next message)"
+        case .usage: "usage error"
+        case .noInput: "an input file cannot be opened"
+        case .software: "internal error"
+        case .cannotCreate: "an output file cannot be created"
+        case .ioError: "input/output error"
+        }
+    }
+
+    /// The worse of two statuses for the final exit code.
+    static func worst(_ a: ExitStatus, _ b: ExitStatus) -> ExitStatus {
+        func rank(_ s: ExitStatus) -> Int {
+            switch s {
+            case .success: 0
+            case .checkFailed: 1
+            case .malformedInput: 2
+            default: 3
+            }
+        }
+        return rank(b) > rank(a) ? b : a
+    }
+
+    /// The manual's EXIT STATUS text, generated from this enum.
+    static var manualText: String {
+        allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ") + "."
+    }
+}

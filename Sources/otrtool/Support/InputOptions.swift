@@ -1,0 +1,78 @@
+import ArgumentParser
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#endif
+
+/// The input every filter subcommand takes: files named as arguments, or
+/// standard input when there are none; "-" names standard input.
+struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Input files; standard input when none is given, and for \"-\".",
+                                 valueName: "file"),
+              completion: .file())
+    var files: [String] = []
+
+    @Option(name: .long,
+            help: ArgumentHelp("Longest input line accepted, in bytes; longer lines are skipped and reported.",
+                               valueName: "bytes"))
+    var maxLineLength: Int = LineReader.defaultMaximumLineLength
+
+    func validate() throws {
+        guard maxLineLength > 0 else {
+            throw ValidationError("--max-line-length must be positive")
+        }
+    }
+
+    /// The sources in order; "-" is standard input.
+    var sources: [String] { files.isEmpty ? ["-"] : files }
+
+    /// Whether locations should name the source (only when files are named).
+    var namesSources: Bool { !files.isEmpty }
+
+    /// Calls `body` for every line of every source. An unreadable source or
+    /// an over-long line is reported to `diagnostics` and skipped.
+    func forEachLine(diagnostics: Diagnostics, _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
+        for source in sources {
+            let fd: Int32
+            if source == "-" {
+                fd = 0
+            } else {
+                fd = open(source, O_RDONLY | O_CLOEXEC)
+                if fd < 0 {
+                    diagnostics.report(nil, "cannot open \(source): \(String(cString: strerror(errno)))", status: .noInput)
+                    continue
+                }
+            }
+            defer { if fd != 0 { close(fd) } }
+            var reader = LineReader(fd: fd, maximumLineLength: maxLineLength)
+            var number = 0
+            while let line = reader.next() {
+                number += 1
+                let location = SourceLocation(source: source, line: number, named: namesSources)
+                switch line {
+                case .text(let bytes):
+                    try body(location, bytes)
+                case .tooLong(let length):
+                    diagnostics.report(location.description,
+                                       "line of \(length) bytes exceeds --max-line-length \(maxLineLength); skipped",
+                                       status: .malformedInput)
+                }
+            }
+            if let err = reader.readError {
+                diagnostics.report(nil, "reading \(source == "-" ? "standard input" : source): \(String(cString: strerror(err)))",
+                                   status: .ioError)
+            }
+        }
+    }
+}
+
+/// Where a line came from, printed as "line N" for standard input alone
+/// and "FILE:N" when files were named.
+struct SourceLocation: CustomStringConvertible {
+    let source: String
+    let line: Int
+    let named: Bool
+
+    var description: String { named ? "\(source):\(line)" : "line \(line)" }
+}

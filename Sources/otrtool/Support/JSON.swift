@@ -1,0 +1,84 @@
+/// A JSON value with ordered object keys, so field order in otrtool's JSON
+/// Lines is stable and matches the documented schema.
+enum JSON {
+    case string(String)
+    /// Text given as raw bytes: valid UTF-8 is written as is, anything
+    /// else with U+FFFD in place of the invalid bytes.
+    case text([UInt8])
+    case hex([UInt8])
+    case int(Int)
+    case bool(Bool)
+    case null
+    case array([JSON])
+    case object([(String, JSON)])
+
+    func render() -> String {
+        var out: [UInt8] = []
+        render(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func render(into out: inout [UInt8]) {
+        switch self {
+        case .string(let s):
+            JSON.appendQuoted(Array(s.utf8), into: &out)
+        case .text(let bytes):
+            let valid = String(validating: bytes, as: UTF8.self) ?? String(decoding: bytes, as: UTF8.self)
+            JSON.appendQuoted(Array(valid.utf8), into: &out)
+        case .hex(let bytes):
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: Hex.encodeBytes(bytes))
+            out.append(UInt8(ascii: "\""))
+        case .int(let v):
+            out.append(contentsOf: String(v).utf8)
+        case .bool(let b):
+            out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null:
+            out.append(contentsOf: "null".utf8)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                item.render(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            out.append(UInt8(ascii: "{"))
+            for (i, (key, value)) in fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.appendQuoted(Array(key.utf8), into: &out)
+                out.append(UInt8(ascii: ":"))
+                value.render(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// RFC 8259 string escaping of valid UTF-8.
+    static func appendQuoted(_ utf8: [UInt8], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for b in utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out += [0x5c, 0x22]
+            case UInt8(ascii: "\\"): out += [0x5c, 0x5c]
+            case 0x0a: out += [0x5c, UInt8(ascii: "n")]
+            case 0x0d: out += [0x5c, UInt8(ascii: "r")]
+            case 0x09: out += [0x5c, UInt8(ascii: "t")]
+            case 0x00..<0x20, 0x7f:
+                out += Array("\\u00".utf8)
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 0xf)])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+import OTR
+
+extension Hex {
+    static func encodeBytes(_ bytes: [UInt8]) -> [UInt8] { Array(Hex.encode(bytes).utf8) }
+}

@@ -1,0 +1,134 @@
+import ArgumentParser
+import OTR
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#endif
+
+/// Where a secret (AES key, MAC key, DH exponent, SMP secret) comes from.
+/// Every secret option takes one of these forms, as openssl's -passin does:
+///
+///   file:PATH   hex text read from a file (whitespace ignored)
+///   env:NAME    hex text from an environment variable
+///   fd:N        hex text read from an open file descriptor
+///   hex:HEX     the value itself, on the command line (visible to ps)
+///   HEX         the same, without the prefix
+///
+/// Only the argv forms put the secret where other users and shell
+/// history can see it; the manual says so.
+struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
+    enum Origin {
+        case argv(SecureBytes)
+        case file(String)
+        case environment(String)
+        case descriptor(Int32)
+    }
+
+    let origin: Origin
+
+    /// A secret file is a few hundred bytes of hex; anything much larger
+    /// is a mistake, not a key.
+    static let maximumTextLength = 1 << 16
+
+    init?(argument: String) {
+        if let path = argument.removingPrefix("file:") {
+            guard !path.isEmpty else { return nil }
+            origin = .file(path)
+        } else if let name = argument.removingPrefix("env:") {
+            guard !name.isEmpty else { return nil }
+            origin = .environment(name)
+        } else if let number = argument.removingPrefix("fd:") {
+            guard let fd = Int32(number), fd >= 0 else { return nil }
+            origin = .descriptor(fd)
+        } else {
+            let hex = argument.removingPrefix("hex:") ?? argument
+            guard var bytes = try? Hex.decode(hex) else { return nil }
+            origin = .argv(SecureBytes(consuming: &bytes))
+        }
+    }
+
+    static var defaultValueDescription: String { "file:PATH | env:NAME | fd:N | hex:HEX" }
+
+    var description: String {
+        switch origin {
+        case .argv: "hex on the command line"
+        case .file(let p): "file \(p)"
+        case .environment(let n): "environment variable \(n)"
+        case .descriptor(let fd): "file descriptor \(fd)"
+        }
+    }
+
+    /// Reads the secret. `name` is the option, for error messages.
+    func read(_ name: String) throws -> SecureBytes {
+        switch origin {
+        case .argv(let bytes):
+            return bytes
+        case .environment(let variable):
+            guard let value = getenv(variable) else {
+                throw SecretError("\(name): environment variable \(variable) is not set")
+            }
+            return try decode(Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
+                                                        count: strlen(value))), name: name)
+        case .file(let path):
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                throw SecretError("\(name): cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { close(fd) }
+            return try decode(readAll(fd, name: name), name: name)
+        case .descriptor(let fd):
+            return try decode(readAll(fd, name: name), name: name)
+        }
+    }
+
+    private func readAll(_ fd: Int32, name: String) throws -> [UInt8] {
+        var text: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        defer { wipe(&chunk) }
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                wipe(&text)
+                throw SecretError("\(name): reading \(description): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            text += chunk[0..<n]
+            if text.count > SecretSource.maximumTextLength {
+                wipe(&text)
+                throw SecretError("\(name): \(description) holds more than \(SecretSource.maximumTextLength) bytes; not a key")
+            }
+        }
+        return text
+    }
+
+    private func decode(_ text: [UInt8], name: String) throws -> SecureBytes {
+        var text = text
+        defer { wipe(&text) }
+        do {
+            var bytes = try Hex.decode(utf8: text)
+            return SecureBytes(consuming: &bytes)
+        } catch let error as OTRError {
+            throw SecretError("\(name): \(description) is not hex: \(error)")
+        }
+    }
+
+    private func wipe(_ bytes: inout [UInt8]) {
+        bytes.withUnsafeMutableBytes { buffer in
+            for i in 0..<buffer.count { buffer[i] = 0 }
+        }
+    }
+}
+
+/// A secret could not be read; reported as a usage problem.
+struct SecretError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension String {
+    func removingPrefix(_ prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    }
+}

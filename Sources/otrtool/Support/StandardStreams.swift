@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#endif
+
+/// Buffered writer over a file descriptor: output is written in large
+/// blocks, not a syscall per line, which matters for multi-megabyte runs.
+final class OutputSink {
+    private let fd: Int32
+    private var buffer: [UInt8] = []
+    private let capacity = 1 << 16
+    private(set) var failed = false
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(capacity)
+    }
+
+    static func standardOutput() -> OutputSink { OutputSink(fd: 1) }
+
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(bytes: $0) }
+    }
+
+    func writeLine(_ text: String) {
+        write(text)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= capacity { flush() }
+    }
+
+    func write(bytes: some Collection<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { flush() }
+    }
+
+    func flush() {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                break
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
+
+/// Writes one diagnostic line to standard error, unbuffered.
+func writeStandardError(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { p in
+        var offset = 0
+        while offset < p.count {
+            let n = Glibc.write(2, p.baseAddress! + offset, p.count - offset)
+            if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+            offset += n
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// The committed man page and completion scripts must be what the current
+/// command line generates; `scripts/update-generated-docs` rewrites them.
+struct GeneratedDocsTests {
+    static let completions = [("bash", "completions/otrtool.bash"), ("zsh", "completions/_otrtool"),
+                              ("fish", "completions/otrtool.fish")]
+
+    @Test("completion scripts are current", arguments: completions)
+    func completionScript(shell: String, path: String) throws {
+        let generated = try Tool.run(["--generate-completion-script", shell])
+        #expect(generated.status == 0)
+        let committed = try Data(contentsOf: Tool.repositoryRoot.appendingPathComponent(path))
+        #expect(generated.stdout == committed,
+                "\(path) is stale: run scripts/update-generated-docs and commit the result")
+    }
+
+    @Test func manualIsCurrent() throws {
+        let manual = Tool.repositoryRoot.appendingPathComponent("man/otrtool.1")
+        let committed = try String(contentsOf: manual, encoding: .utf8)
+        // The page's date is pinned when it is generated; regenerate with the same one.
+        let dateLine = try #require(committed.split(separator: "\n").first { $0.hasPrefix(".Dd ") })
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "MMMM d, yyyy"
+        let date = try #require(formatter.date(from: String(dateLine.dropFirst(4))))
+        formatter.dateFormat = "yyyy-MM-dd"
+        let tool = Tool.productsDirectory.appendingPathComponent("generate-manual-tool")
+        try #require(FileManager.default.isExecutableFile(atPath: tool.path),
+                     "generate-manual-tool is not built: run scripts/test (it builds the argument parser's generate-manual plugin tool)")
+        let generated = try Tool.run([Tool.binary.path, "--date", formatter.string(from: date), "-o", "-"], executable: tool)
+        #expect(generated.status == 0, "\(generated.err)")
+        #expect(generated.out == committed, "man/otrtool.1 is stale: run scripts/update-generated-docs and commit the result")
+    }
+}
