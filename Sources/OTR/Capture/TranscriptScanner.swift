@@ -1,0 +1,201 @@
+/// Finds OTR messages in captured text, line by line: bare lines, log
+/// lines with timestamps and names, XMPP `<body>` elements (entities
+/// unescaped), and encoded messages whose base64 a log wrapped over
+/// several lines. The caller feeds lines; the scanner returns what each
+/// line completes. Memory is bounded by `maximumEncodedLength`.
+public struct TranscriptScanner {
+    /// An item found in the capture.
+    public struct Item: Sendable {
+        public enum Kind: Sendable {
+            /// "?OTR:...": the armoured text, whitespace removed.
+            case encoded([UInt8])
+            /// An encoded message whose closing "." never came.
+            case unterminated([UInt8])
+            /// "?OTR|..." or "?OTR,...".
+            case fragment([UInt8])
+            case query(QueryMessage, text: [UInt8])
+            case whitespaceTag(WhitespaceTag, text: [UInt8])
+            case error(ErrorMessage)
+            /// "?OTR" in no known form.
+            case unrecognised([UInt8])
+            /// A line (or XMPP body) with no OTR in it.
+            case plaintext([UInt8])
+        }
+
+        public var kind: Kind
+        /// The input line the item starts on (1-based).
+        public var line: Int
+        /// Byte offset of the item in that line (in the body, for XMPP).
+        public var offset: Int
+    }
+
+    /// An encoded message longer than this is cut off and reported: libotr
+    /// would never produce one (a Data message of a 64 KiB text is ~90 KB).
+    public static let maximumEncodedLength = 4 << 20
+
+    private var pending: (line: Int, offset: Int, text: [UInt8])? = nil
+    private var pendingBody: (line: Int, text: [UInt8])? = nil
+    public private(set) var lineNumber = 0
+
+    public init() {}
+
+    /// Feeds one line (without its terminator); returns the items it completes.
+    public mutating func feed(_ line: [UInt8]) -> [Item] {
+        lineNumber += 1
+        var items: [Item] = []
+        var content = line
+
+        // Continuation of a wrapped encoded message.
+        if var p = pending {
+            let trimmed = Self.trimmingLeadingSpace(content)
+            var end = 0
+            while end < trimmed.count, PlaintextScanner.isBase64(trimmed[end]) { end += 1 }
+            let closes = end < trimmed.count && trimmed[end] == UInt8(ascii: ".")
+            if end == 0 && !closes {
+                items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
+                pending = nil
+            } else {
+                p.text += trimmed[0..<end]
+                if closes {
+                    p.text.append(UInt8(ascii: "."))
+                    items.append(Item(kind: .encoded(p.text), line: p.line, offset: p.offset))
+                    pending = nil
+                    content = Array(trimmed[(end + 1)...])
+                    if content.isEmpty { return items }
+                } else if p.text.count > Self.maximumEncodedLength {
+                    items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
+                    pending = nil
+                    return items
+                } else {
+                    pending = p
+                    return items
+                }
+            }
+        }
+
+        // XMPP: the OTR text is the content of <body> elements.
+        if var body = pendingBody {
+            if let close = Self.find(Self.bodyClose, in: content, from: 0) {
+                body.text += [UInt8(ascii: "\n")] + content[0..<close]
+                pendingBody = nil
+                items += scanText(XMLText.unescape(body.text), line: body.line)
+                content = Array(content[(close + Self.bodyClose.count)...])
+            } else if body.text.count + content.count > Self.maximumEncodedLength {
+                pendingBody = nil
+                items.append(Item(kind: .unterminated(body.text), line: body.line, offset: 0))
+                return items
+            } else {
+                body.text += [UInt8(ascii: "\n")] + content
+                pendingBody = body
+                return items
+            }
+        }
+        if let bodies = Self.bodies(in: content) {
+            for (text, open) in bodies.complete {
+                items += scanText(XMLText.unescape(text), line: lineNumber).map {
+                    var item = $0
+                    item.offset += open
+                    return item
+                }
+            }
+            if let unfinished = bodies.unfinished {
+                pendingBody = (lineNumber, unfinished)
+            }
+            return items
+        }
+        items += scanText(content, line: lineNumber)
+        return items
+    }
+
+    /// Ends the input: anything still open is reported unterminated.
+    public mutating func finish() -> [Item] {
+        var items: [Item] = []
+        if let p = pending { items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset)) }
+        if let b = pendingBody { items.append(Item(kind: .unterminated(b.text), line: b.line, offset: 0)) }
+        pending = nil
+        pendingBody = nil
+        return items
+    }
+
+    private mutating func scanText(_ text: [UInt8], line: Int) -> [Item] {
+        let findings = PlaintextScanner.scan(text)
+        if findings.isEmpty {
+            return [Item(kind: .plaintext(text), line: line, offset: 0)]
+        }
+        let display = PlaintextScanner.displayText(text, findings: findings)
+        var items: [Item] = []
+        for finding in findings {
+            let r = finding.range
+            switch finding {
+            case .encoded(let range):
+                let armoured = Array(text[range])
+                if armoured.last == UInt8(ascii: ".") {
+                    items.append(Item(kind: .encoded(armoured), line: line, offset: r.lowerBound))
+                } else if range.upperBound == text.count {
+                    pending = (line, r.lowerBound, armoured)  // may continue on the next line
+                } else {
+                    items.append(Item(kind: .unterminated(armoured), line: line, offset: r.lowerBound))
+                }
+            case .fragment(let range):
+                items.append(Item(kind: .fragment(Array(text[range])), line: line, offset: r.lowerBound))
+            case .query(let q):
+                items.append(Item(kind: .query(q, text: display), line: line, offset: r.lowerBound))
+            case .whitespaceTag(let t):
+                items.append(Item(kind: .whitespaceTag(t, text: display), line: line, offset: r.lowerBound))
+            case .error(let e):
+                items.append(Item(kind: .error(e), line: line, offset: r.lowerBound))
+            case .unrecognised(let range):
+                items.append(Item(kind: .unrecognised(Array(text[range])), line: line, offset: r.lowerBound))
+            }
+        }
+        return items
+    }
+
+    static let bodyOpen = Array("<body".utf8)
+    static let bodyClose = Array("</body>".utf8)
+
+    /// The contents of the `<body>` elements of a line, or nil if it has none.
+    static func bodies(in line: [UInt8]) -> (complete: [([UInt8], Int)], unfinished: [UInt8]?)? {
+        var complete: [([UInt8], Int)] = []
+        var from = 0
+        var found = false
+        while let open = find(bodyOpen, in: line, from: from) {
+            // "<body>" or "<body xmlns=...>", not "<bodyx>".
+            let after = open + bodyOpen.count
+            guard after < line.count, line[after] == UInt8(ascii: ">") || line[after] == UInt8(ascii: " ") else {
+                from = after
+                continue
+            }
+            guard let gt = line[after...].firstIndex(of: UInt8(ascii: ">")) else { break }
+            found = true
+            let start = gt + 1
+            if line[gt - 1] == UInt8(ascii: "/") {  // <body/>
+                from = start
+                continue
+            }
+            guard let close = find(bodyClose, in: line, from: start) else {
+                return (complete, Array(line[start...]))
+            }
+            complete.append((Array(line[start..<close]), start))
+            from = close + bodyClose.count
+        }
+        return found ? (complete, nil) : nil
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard needle.count <= haystack.count - from, from >= 0 else { return nil }
+        let first = needle[0]
+        var i = from
+        while i + needle.count <= haystack.count {
+            if haystack[i] == first && haystack[i..<i + needle.count].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    static func trimmingLeadingSpace(_ bytes: [UInt8]) -> [UInt8] {
+        var i = 0
+        while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
+        return i == 0 ? bytes : Array(bytes[i...])
+    }
+}

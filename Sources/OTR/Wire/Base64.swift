@@ -1,0 +1,78 @@
+/// Base64 (RFC 4648, standard alphabet, padded), the armour of every
+/// encoded OTR message (spec "Encoded messages").
+public enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let reverse: [Int8] = {
+        var table = [Int8](repeating: -1, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
+        return table
+    }()
+
+    public static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var iterator = bytes.makeIterator()
+        while let a = iterator.next() {
+            let b = iterator.next()
+            let c = iterator.next()
+            out.append(alphabet[Int(a >> 2)])
+            out.append(alphabet[Int((a & 0x03) << 4 | (b ?? 0) >> 4)])
+            out.append(b == nil ? UInt8(ascii: "=") : alphabet[Int(((b ?? 0) & 0x0f) << 2 | (c ?? 0) >> 6)])
+            out.append(c == nil ? UInt8(ascii: "=") : alphabet[Int((c ?? 0) & 0x3f)])
+        }
+        return out
+    }
+
+    public static func encodeString(_ bytes: some Collection<UInt8>) -> String {
+        String(decoding: encode(bytes), as: UTF8.self)
+    }
+
+    /// Decodes strictly: only the alphabet, "=" padding at the end, and a
+    /// length that is a multiple of four once whitespace is dropped
+    /// (whitespace appears where a log wrapped a message over lines).
+    /// Errors give the offset of the offending character.
+    public static func decode(_ text: some Collection<UInt8>) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count / 4 * 3)
+        var quad: UInt32 = 0
+        var filled = 0
+        var padding = 0
+        var offset = 0
+        for c in text {
+            defer { offset += 1 }
+            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\t") {
+                continue
+            }
+            if c == UInt8(ascii: "=") {
+                guard filled >= 2 else {
+                    throw OTRError.malformed("base64", at: offset, "padding \"=\" in the wrong place")
+                }
+                padding += 1
+                filled += 1
+                quad <<= 6
+            } else {
+                let v = reverse[Int(c)]
+                guard v >= 0 else {
+                    throw OTRError.malformed("base64", at: offset, "character \(OTRVersion.printable(c)) is not base64")
+                }
+                guard padding == 0 else {
+                    throw OTRError.malformed("base64", at: offset, "data after \"=\" padding")
+                }
+                quad = quad << 6 | UInt32(v)
+                filled += 1
+            }
+            if filled == 4 {
+                out.append(UInt8(truncatingIfNeeded: quad >> 16))
+                if padding < 2 { out.append(UInt8(truncatingIfNeeded: quad >> 8)) }
+                if padding < 1 { out.append(UInt8(truncatingIfNeeded: quad)) }
+                quad = 0
+                filled = 0
+                if padding > 0 { padding = 3 }  // nothing may follow a padded quad
+            }
+        }
+        guard filled == 0 else {
+            throw OTRError.malformed("base64", at: offset, "length is not a multiple of 4 (truncated?)")
+        }
+        return out
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import OTR
+
+extension OTRTool {
+    struct Encode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "encode",
+            abstract: "Build OTR messages from JSON (what decode --json prints) or from fields.",
+            discussion: """
+                Without a subcommand, reads JSON Lines, one message per line, in the \
+                form decode --json prints, and writes each message: decode --json | \
+                encode rebuilds the input messages byte for byte, and decode --json | \
+                jq ... | encode edits them. The kinds are query, whitespace-tag, error, \
+                plaintext, dh-commit, dh-key, reveal-signature, signature, data, \
+                v1-key-exchange, v1-data and unknown-version; fields are the ones \
+                decode prints ("analysis" is ignored).
+
+                A Data message given with --aes-key and a "plaintext" (top level, or \
+                under "analysis" as decode --show-keys prints it) is encrypted and \
+                MACed anew, with libotr's layout: the text, a NUL, then the TLVs. \
+                With only --mac-key (or --aes-key and no plaintext) the message is \
+                re-MACed. The subcommands build messages from options instead.
+                """,
+            subcommands: [FromJSON.self, Query.self, Tag.self, ErrorMessageCommand.self, DHCommit.self, DHKey.self, Data.self],
+            defaultSubcommand: FromJSON.self
+        )
+    }
+}
+
+/// Options every encode subcommand shares: the output wrapping.
+struct EncodeOutputOptions: ParsableArguments {
+    @Option(name: .customLong("xmpp-to"), help: ArgumentHelp(
+        "Wrap each message in an XMPP <message> to this full JID, with the hints XEP-0364 recommends.", valueName: "jid"))
+    var xmppTo: String?
+
+    @Option(name: .customLong("xmpp-from"), help: ArgumentHelp("The from attribute of the XMPP stanza.", valueName: "jid"))
+    var xmppFrom: String?
+
+    func write(_ message: [UInt8], to out: OutputSink) {
+        if let xmppTo {
+            out.writeLine(XMPPStanza.message(body: message, to: xmppTo, from: xmppFrom))
+        } else {
+            out.write(bytes: message)
+            out.write("\n")
+        }
+    }
+}
+
+/// A <message> stanza carrying an OTR message (XEP-0364 section 4: the
+/// no-copy and no-permanent-store hints, the carbons private element, and
+/// the EME element naming OTR).
+enum XMPPStanza {
+    static func message(body: [UInt8], to: String, from: String?) -> String {
+        let text = XMLText.escape(String(decoding: body, as: UTF8.self))
+        let fromAttribute = from.map { " from='\(XMLText.escape($0))'" } ?? ""
+        return "<message\(fromAttribute) to='\(XMLText.escape(to))' type='chat'>"
+            + "<body>\(text)</body>"
+            + "<encryption xmlns='urn:xmpp:eme:0' namespace='urn:xmpp:otr:0'/>"
+            + "<no-copy xmlns='urn:xmpp:hints'/>"
+            + "<no-permanent-store xmlns='urn:xmpp:hints'/>"
+            + "<private xmlns='urn:xmpp:carbons:2'/>"
+            + "</message>"
+    }
+}
+
+extension OTRTool.Encode {
+    struct FromJSON: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "json",
+            abstract: "Build messages from JSON Lines (the default)."
+        )
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        @Option(name: .customLong("aes-key"), help: ArgumentHelp(
+            "Re-encrypt Data messages that carry a plaintext with this 16-byte AES key.", valueName: "secret"))
+        var aesKey: SecretSource?
+
+        @Option(name: .customLong("mac-key"), help: ArgumentHelp(
+            "Re-MAC Data messages with this 20-byte MAC key (default with --aes-key: SHA-1 of it).", valueName: "secret"))
+        var macKey: SecretSource?
+
+        func run() throws {
+            var builder = MessageBuilder()
+            if let aesKey {
+                builder.aesKey = try aesKey.read("--aes-key")
+                guard builder.aesKey?.count == 16 else { throw SecretError("--aes-key: must be 16 bytes") }
+            }
+            if let macKey {
+                builder.macKey = try macKey.read("--mac-key")
+                guard builder.macKey?.count == 20 else { throw SecretError("--mac-key: must be 20 bytes") }
+            }
+            let diagnostics = Diagnostics(command: "encode")
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            input.forEachLine(diagnostics: diagnostics) { location, line in
+                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
+                do {
+                    wrapping.write(try builder.build(try JSONParser.parse(line)), to: out)
+                } catch {
+                    diagnostics.report(location.description, "\(error)", status: .malformedInput)
+                }
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+}

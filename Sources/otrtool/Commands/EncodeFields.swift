@@ -1,0 +1,209 @@
+import ArgumentParser
+import OTR
+
+/// The header options of the message-building subcommands.
+struct HeaderOptions: ParsableArguments {
+    @Option(name: .customLong("protocol-version"), help: ArgumentHelp("Protocol version, 2 or 3.", valueName: "n"))
+    var version: UInt16 = 3
+
+    @Option(name: .customLong("sender-instance"), help: ArgumentHelp("Sender instance tag, 8 hex digits (v3).", valueName: "tag"))
+    var senderInstance: String = "00000100"
+
+    @Option(name: .customLong("receiver-instance"), help: ArgumentHelp("Receiver instance tag, 8 hex digits (v3; 0 = unknown).", valueName: "tag"))
+    var receiverInstance: String = "00000000"
+
+    func validate() throws {
+        guard version == 2 || version == 3 else { throw ValidationError("--protocol-version must be 2 or 3") }
+        guard InstanceTag(hex: senderInstance) != nil else { throw ValidationError("--sender-instance: not 8 hex digits") }
+        guard InstanceTag(hex: receiverInstance) != nil else { throw ValidationError("--receiver-instance: not 8 hex digits") }
+    }
+
+    func header(_ type: MessageType) -> MessageHeader {
+        var h = MessageHeader(version: version, type: type.rawValue)
+        if MessageHeader.hasInstanceTags(version: version) {
+            h.senderInstance = InstanceTag(hex: senderInstance)
+            h.receiverInstance = InstanceTag(hex: receiverInstance)
+        }
+        return h
+    }
+}
+
+/// Parses "23" or "2,3" into versions, as parse-tag does.
+private func versionList(_ text: String) throws -> [OTRVersion] {
+    try OTRTool.ParseTag.versions(text)
+}
+
+extension OTRTool.Encode {
+    struct Query: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A query message offering the given versions.")
+        @Option(help: ArgumentHelp("Versions to offer, e.g. 23 or 1,2.", valueName: "versions"))
+        var versions: String = "23"
+        @Option(help: ArgumentHelp("Human-readable text after the query.", valueName: "text"))
+        var text: String = ""
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        func validate() throws { _ = try versionList(versions) }
+
+        func run() throws {
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            wrapping.write(Array((QueryMessage.encode(versions: try versionList(versions)) + text).utf8), to: out)
+        }
+    }
+
+    struct Tag: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Plaintext followed by the whitespace tag for the given versions.")
+        @Option(help: ArgumentHelp("Versions to offer, e.g. 23.", valueName: "versions"))
+        var versions: String = "23"
+        @Option(help: ArgumentHelp("The plaintext the tag is appended to.", valueName: "text"))
+        var text: String = ""
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        func validate() throws { _ = try versionList(versions) }
+
+        func run() throws {
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            wrapping.write(Array(text.utf8) + WhitespaceTag.encode(versions: try versionList(versions)), to: out)
+        }
+    }
+
+    struct ErrorMessageCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "error", abstract: "An OTR error message.")
+        @Option(help: ArgumentHelp("The human-readable error text.", valueName: "text"))
+        var text: String
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        func run() throws {
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            wrapping.write(Array(ErrorMessage.encode(text: text).utf8), to: out)
+        }
+    }
+
+    struct DHCommit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dh-commit",
+            abstract: "A D-H Commit: AES(r, g^x) and SHA-256(g^x) from g^x (or x) and r.")
+        @OptionGroup var header: HeaderOptions
+        @Option(name: .customLong("dh-private"), help: ArgumentHelp("The committer's D-H private exponent x.", valueName: "secret"))
+        var dhPrivate: SecretSource?
+        @Option(name: .customLong("gx"), help: ArgumentHelp("g^x in hex, instead of x.", valueName: "hex"))
+        var gx: String?
+        @Option(name: .customLong("r"), help: ArgumentHelp("The 16-byte key r (default: random).", valueName: "secret"))
+        var r: SecretSource?
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        func validate() throws {
+            guard (dhPrivate == nil) != (gx == nil) else { throw ValidationError("give exactly one of --dh-private and --gx") }
+        }
+
+        func run() throws {
+            let value: MPI
+            if let dhPrivate {
+                value = try DHKeyPair(privateKey: MPI(bytes: try dhPrivate.read("--dh-private"))).publicKey
+            } else {
+                value = MPI(bytes: try Hex.decode(gx ?? ""))
+            }
+            let key = try r?.read("--r") ?? SystemRandom().bytes(16)
+            guard key.count == 16 else { throw SecretError("--r: must be 16 bytes") }
+            let gxmpi = value.encoded
+            let encrypted = try AESCounterMode.apply(key: key, counterTopHalf: [UInt8](repeating: 0, count: 8), gxmpi).octets
+            let message = EncodedMessage.dhCommit(DHCommitMessage(header: header.header(.dhCommit), encryptedGx: encrypted,
+                                                                  hashedGx: HashFunction.sha256.digest(gxmpi)))
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            wrapping.write(Armour.wrap(try message.serialize()), to: out)
+        }
+    }
+
+    struct DHKey: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "dh-key", abstract: "A D-H Key message carrying g^y (or g^y from y).")
+        @OptionGroup var header: HeaderOptions
+        @Option(name: .customLong("dh-private"), help: ArgumentHelp("The D-H private exponent y.", valueName: "secret"))
+        var dhPrivate: SecretSource?
+        @Option(name: .customLong("gy"), help: ArgumentHelp("g^y in hex, instead of y.", valueName: "hex"))
+        var gy: String?
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        func validate() throws {
+            guard (dhPrivate == nil) != (gy == nil) else { throw ValidationError("give exactly one of --dh-private and --gy") }
+        }
+
+        func run() throws {
+            let value: MPI
+            if let dhPrivate {
+                value = try DHKeyPair(privateKey: MPI(bytes: try dhPrivate.read("--dh-private"))).publicKey
+            } else {
+                value = MPI(bytes: try Hex.decode(gy ?? ""))
+            }
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            wrapping.write(Armour.wrap(try EncodedMessage.dhKey(DHKeyMessage(header: header.header(.dhKey), gy: value)).serialize()), to: out)
+        }
+    }
+
+    struct Data: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A Data message: TEXT and TLVs encrypted under an AES key and MACed, with libotr's layout.")
+        @OptionGroup var header: HeaderOptions
+        @Option(name: .customLong("aes-key"), help: ArgumentHelp("The 16-byte sending AES key.", valueName: "secret"))
+        var aesKey: SecretSource
+        @Option(name: .customLong("mac-key"), help: ArgumentHelp("The 20-byte MAC key (default: SHA-1 of the AES key).", valueName: "secret"))
+        var macKey: SecretSource?
+        @Option(help: ArgumentHelp("The human-readable message.", valueName: "text"))
+        var text: String = ""
+        @Option(name: .customLong("tlv"), help: ArgumentHelp("A TLV as TYPE:HEXVALUE (e.g. 1: for Disconnected); repeatable.", valueName: "type:hex"))
+        var tlvs: [String] = []
+        @Option(help: ArgumentHelp("Flags byte (1 = IGNORE_UNREADABLE).", valueName: "n"))
+        var flags: UInt8 = 0
+        @Option(name: .customLong("sender-keyid"), help: ArgumentHelp("Sender keyid.", valueName: "n"))
+        var senderKeyID: UInt32 = 1
+        @Option(name: .customLong("recipient-keyid"), help: ArgumentHelp("Recipient keyid.", valueName: "n"))
+        var recipientKeyID: UInt32 = 1
+        @Option(name: .customLong("next-dh-key"), help: ArgumentHelp("The sender's next D-H public key, hex.", valueName: "hex"))
+        var nextDHKey: String
+        @Option(help: ArgumentHelp("Top half of the counter, 16 hex digits.", valueName: "hex"))
+        var counter: String = "0000000000000001"
+        @Option(name: .customLong("old-mac-keys"), help: ArgumentHelp("Old MAC keys to reveal, concatenated hex.", valueName: "hex"))
+        var oldMACKeys: String = ""
+        @OptionGroup var wrapping: EncodeOutputOptions
+
+        func validate() throws {
+            guard let c = try? Hex.decode(counter), c.count == 8 else { throw ValidationError("--counter must be 8 bytes of hex") }
+            guard let y = try? Hex.decode(nextDHKey), DHGroup.isValidPublicValue(MPI(bytes: y)) else {
+                throw ValidationError("--next-dh-key must be hex of a value with 2 <= y <= p-2")
+            }
+            guard let old = try? Hex.decode(oldMACKeys), old.count % 20 == 0 else {
+                throw ValidationError("--old-mac-keys must be hex of whole 20-byte keys")
+            }
+            _ = try parsedTLVs()
+        }
+
+        func parsedTLVs() throws -> [TLV] {
+            try tlvs.map { spec in
+                let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, let type = UInt16(parts[0]), let value = try? Hex.decode(parts[1]), value.count <= 0xffff else {
+                    throw ValidationError("--tlv \(spec): expected TYPE:HEXVALUE with TYPE 0-65535")
+                }
+                return TLV(type: type, value: value)
+            }
+        }
+
+        func run() throws {
+            let aes = try aesKey.read("--aes-key")
+            guard aes.count == 16 else { throw SecretError("--aes-key: must be 16 bytes") }
+            let mac = try macKey?.read("--mac-key")
+            if let mac, mac.count != 20 { throw SecretError("--mac-key: must be 20 bytes") }
+            var message = DataMessage(header: header.header(.data), flags: flags, senderKeyID: senderKeyID,
+                                      recipientKeyID: recipientKeyID, nextDHKey: MPI(bytes: try Hex.decode(nextDHKey)),
+                                      counter: try Hex.decode(counter), encryptedMessage: [], mac: [],
+                                      oldMACKeys: try Hex.decode(oldMACKeys))
+            let plaintext = DataPlaintext(message: Array(text.utf8), tlvs: try parsedTLVs())
+            try message.seal(plaintext: plaintext.encoded, aesKey: aes, macKey: mac)
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            wrapping.write(Armour.wrap(try EncodedMessage.data(message).serialize()), to: out)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+#!/bin/sh
+# Decode throughput: otrtool decode against libotr's otr_parse on the same
+# capture (real libotr traffic in log lines, repeated to SIZE megabytes),
+# in one run; prints MB/s, the ratio, and peak memory of each.
+#
+# usage: bench/decode.sh [SIZE_MB] [OTRTOOL]
+#   SIZE_MB  capture size (default 30)
+#   OTRTOOL  the otrtool binary (default: a release build in .build-bench)
+set -eu
+
+size=${1:-30}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+if [ -n "${2:-}" ]; then
+    otrtool=$2
+else
+    (cd "$root" && swift build -c release --scratch-path .build-bench --product otrtool >&2)
+    otrtool="$root/.build-bench/release/otrtool"
+fi
+command -v otr_parse >/dev/null || { echo "bench: otr_parse is missing (apt-get install libotr5-bin)" >&2; exit 1; }
+sh "$root/Tests/Peers/libotr/build.sh" "$work/otrpeer" >/dev/null
+
+# One real conversation: the AKE and 60 Data messages of varied lengths.
+{
+    echo "alice: /start"
+    i=0
+    while [ $i -lt 30 ]; do
+        echo "alice: message $i from alice, with some text to make it a realistic length"
+        echo "bob: reply $i"
+        i=$((i + 1))
+    done
+} | "$work/otrpeer" converse --version 3 > "$work/conversation.jsonl"
+python3 - "$work/conversation.jsonl" "$work/capture.log" "$size" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+lines = []
+for e in events:
+    if e["event"] == "wire" and e["text"].startswith("?OTR:"):
+        lines.append("[2026-11-23 12:00:%02d] <%s@example.org> %s\n" % (e["seq"] % 60, e["from"], e["text"]))
+block = "".join(lines).encode()
+target = int(sys.argv[3]) * 1000 * 1000
+with open(sys.argv[2], "wb") as f:
+    written = 0
+    while written < target:
+        f.write(block)
+        written += len(block)
+PY
+bytes=$(wc -c < "$work/capture.log")
+lines=$(wc -l < "$work/capture.log")
+echo "capture: $bytes bytes, $lines messages in log lines" >&2
+
+measure() {  # name, command...
+    name=$1; shift
+    /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" < "$work/capture.log" > /dev/null 2>"$work/$name.err" || true
+    read -r seconds kb <<TIME
+$(tail -n 1 "$work/$name.time")
+TIME
+    echo "$name $seconds $kb"
+}
+
+{
+    measure otr_parse otr_parse
+    measure otrtool_decode "$otrtool" decode
+    measure otrtool_decode_json "$otrtool" decode --json
+} > "$work/results"
+
+python3 - "$work/results" "$bytes" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+size = int(sys.argv[2]) / 1e6
+base = None
+for name, seconds, kb in rows:
+    s = max(float(seconds), 0.001)
+    rate = size / s
+    if base is None:
+        base = rate
+    print("%-22s %7.2f s  %8.1f MB/s  peak %7.1f MB  throughput x%.2f of otr_parse" % (name, s, rate, int(kb) / 1024, rate / base))
+PY
