@@ -1,0 +1,125 @@
+import ArgumentParser
+import OTR
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#endif
+
+extension OTRTool {
+    struct ConvertKey: ParsableCommand {
+        enum Format: String, CaseIterable, ExpressibleByArgument {
+            case potr
+            case libotr
+        }
+
+        static let configuration = CommandConfiguration(
+            commandName: "convert-key",
+            abstract: "Convert a long-term key between libotr's key file and python-potr's key serialisation.",
+            discussion: """
+                --to potr reads a libotr private key file and writes the key of one \
+                account in python-potr's serialisation (type 0x0000, then the MPIs \
+                p, q, g, y, x); --account and --protocol choose the account and may \
+                be left out when the file holds only one.
+
+                --to libotr reads a python-potr key and writes a libotr private key \
+                file with it as the account given by --account and --protocol. When \
+                --output names an existing key file the account is added to it, \
+                keeping the others (an account it already holds is replaced only \
+                with --replace).
+
+                The input is the file argument or standard input. Output goes to \
+                --output (created with mode 0600 through a temporary file) or to \
+                standard output; a potr key is binary and is not written to a \
+                terminal.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The format to write.", valueName: "format"))
+        var to: Format
+
+        @Argument(help: ArgumentHelp("The key to convert; standard input when not given or \"-\".", valueName: "file"),
+                  completion: .file())
+        var file: String = "-"
+
+        @Option(name: .long, help: ArgumentHelp("The account name.", valueName: "name"))
+        var account: String?
+
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("The protocol, e.g. prpl-jabber.", valueName: "protocol"))
+        var protocolName: String?
+
+        @Option(name: [.short, .long], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"),
+                completion: .file())
+        var output: String?
+
+        @Flag(name: .long, help: "Replace an existing output file (potr) or account (libotr).")
+        var replace = false
+
+        func validate() throws {
+            if to == .libotr && (account == nil || protocolName == nil) {
+                throw ValidationError("--to libotr needs --account and --protocol")
+            }
+            for value in [account, protocolName].compactMap({ $0 })
+            where value.utf8.contains(where: { $0 == 0 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
+                throw ValidationError("--account and --protocol must not contain tabs, line breaks or NUL")
+            }
+        }
+
+        func run() throws {
+            let diagnostics = Diagnostics(command: "convert-key")
+            let input = try KeyFileStore.readFile(file, diagnostics: diagnostics)
+            let location = file == "-" ? "standard input" : file
+            switch to {
+            case .potr:
+                let keys: PrivateKeyFile
+                do { keys = try PrivateKeyFile(parsing: input) } catch let error as OTRError {
+                    throw diagnostics.fatal(location, "\(error)", status: .malformedInput)
+                }
+                let chosen = keys.accounts.filter { a in
+                    (account.map { Array($0.utf8) == a.accountName } ?? true)
+                        && (protocolName.map { Array($0.utf8) == a.protocolName } ?? true)
+                }
+                guard chosen.count == 1, let entry = chosen.first else {
+                    let reason = chosen.isEmpty ? "holds no such account" : "holds \(chosen.count) accounts; choose one with --account and --protocol"
+                    throw diagnostics.fatal(location, reason, status: chosen.isEmpty ? .malformedInput : .usage)
+                }
+                let bytes = PotrKeySerialisation.encode(entry.key)
+                if let output {
+                    let exists = SecureFileWriter.exists(output)
+                    if exists && !replace {
+                        throw diagnostics.fatal(output, "already exists; use --replace to replace it", status: .cannotCreate)
+                    }
+                    try KeyFileStore.save(bytes, to: output, existed: exists, diagnostics: diagnostics)
+                } else {
+                    guard isatty(1) == 0 else {
+                        throw diagnostics.fatal(nil, "a potr key is binary; give --output or redirect standard output", status: .usage)
+                    }
+                    let out = OutputSink.standardOutput()
+                    out.write(bytes: bytes.octets)
+                    out.flush()
+                }
+            case .libotr:
+                let key: DSAPrivateKey
+                do { key = try PotrKeySerialisation.decode(input) } catch let error as OTRError {
+                    throw diagnostics.fatal(location, "not a python-potr key: \(error)", status: .malformedInput)
+                }
+                let entry = AccountKey(accountName: account!, protocolName: protocolName!, key: key)
+                if let output {
+                    var loaded = try KeyFileStore.loadPrivateKeys(output, diagnostics: diagnostics)
+                    do { try loaded.file.add(entry, replacing: replace) } catch {
+                        throw diagnostics.fatal(output, "already holds a key for \(account!) (\(protocolName!)); use --replace to replace it",
+                                                status: .cannotCreate)
+                    }
+                    let bytes = try KeyFileStore.serialise(loaded.file, diagnostics: diagnostics)
+                    try KeyFileStore.save(bytes, to: output, existed: loaded.existed, diagnostics: diagnostics)
+                } else {
+                    let bytes = try KeyFileStore.serialise(PrivateKeyFile(accounts: [entry]), diagnostics: diagnostics)
+                    let out = OutputSink.standardOutput()
+                    out.write(bytes: bytes.octets)
+                    out.flush()
+                }
+            }
+            try diagnostics.finish()
+        }
+    }
+}

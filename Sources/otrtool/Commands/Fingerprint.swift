@@ -1,0 +1,143 @@
+import ArgumentParser
+import OTR
+
+extension OTRTool {
+    struct FingerprintCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fingerprint",
+            abstract: "Print OTR fingerprints of key files, public keys and otr.fingerprints files.",
+            discussion: """
+                The fingerprint is the SHA-1 hash of a public key's MPIs p, q, g and \
+                y (spec "Public keys, signatures, and fingerprints"), shown as five \
+                groups of eight hex digits.
+
+                Each input file is recognised by its content: a libotr private key \
+                file (one line per account: ACCOUNT, PROTOCOL, FINGERPRINT), a \
+                python-potr key file (binary), an otr.fingerprints file (one line \
+                per entry: PEER, ACCOUNT, PROTOCOL, FINGERPRINT, TRUST, where TRUST \
+                is smp, verified or "not verified"; lines libotr would skip are \
+                reported), or a public key in OTR encoding (type 0x0000, then p, q, \
+                g, y) as hex or base64 text. Without files and without \
+                --public-key, standard input is read the same way. Fields are \
+                separated by tabs; bytes that are not printable are escaped.
+
+                --expect FINGERPRINT (spaces and case ignored) checks the keys: the \
+                exit status is 1 unless one of them has that fingerprint. --uri \
+                prints the xmpp: URI with otr-fingerprint= that XEP-0364 describes, \
+                for the account (or the peer of an otr.fingerprints entry, or \
+                --jid).
+                """
+        )
+
+        @Argument(help: ArgumentHelp("Key files, otr.fingerprints files or public keys; standard input when none is given, and for \"-\".",
+                                     valueName: "file"),
+                  completion: .file())
+        var files: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("A public key in OTR encoding, hex or base64 (\"-\": read it from standard input).",
+                                                valueName: "key"))
+        var publicKey: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("Only keys and entries of this account.", valueName: "name"))
+        var account: String?
+
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("Only keys and entries of this protocol.", valueName: "protocol"))
+        var protocolName: String?
+
+        @Option(name: .long, help: ArgumentHelp("Exit 1 unless a key has this fingerprint (spaces and case are ignored).",
+                                                valueName: "fingerprint"))
+        var expect: String?
+
+        @Flag(name: .long, help: "Print xmpp:JID?otr-fingerprint=HEX URIs (XEP-0364) instead of fingerprints.")
+        var uri = false
+
+        @Option(name: .long, help: ArgumentHelp("The JID for --uri when the key names no account.", valueName: "jid"))
+        var jid: String?
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let expect {
+                do { _ = try OTR.Fingerprint(parsing: expect) } catch {
+                    throw ValidationError("--expect: \(error)")
+                }
+            }
+            if jid != nil && !uri { throw ValidationError("--jid goes with --uri") }
+            if publicKey.filter({ $0 == "-" }).count + files.filter({ $0 == "-" }).count > 1 {
+                throw ValidationError("standard input can be read only once")
+            }
+        }
+
+        func run() throws {
+            let diagnostics = Diagnostics(command: "fingerprint")
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            let expected = try expect.map { try OTR.Fingerprint(parsing: $0) }
+            var matched = false
+            var items: [FingerprintItem] = []
+
+            for value in publicKey {
+                let source = value == "-" ? "-" : "--public-key"
+                let text: [UInt8]
+                if value == "-" {
+                    guard let read = readInput("-", diagnostics: diagnostics) else { continue }
+                    text = read
+                } else {
+                    text = Array(value.utf8)
+                }
+                do {
+                    items.append(try FingerprintSources.publicKey(text: text, source: source))
+                } catch let error as OTRError {
+                    diagnostics.report(source, "not an OTR public key: \(error)", status: .malformedInput)
+                }
+            }
+            let sources = files.isEmpty && publicKey.isEmpty ? ["-"] : files
+            for path in sources {
+                guard let bytes = readInput(path, diagnostics: diagnostics) else { continue }
+                items += FingerprintSources.items(bytes, source: path, diagnostics: diagnostics)
+            }
+
+            for item in items where selected(item) {
+                let matches = expected.map { $0 == item.fingerprint }
+                if matches == true { matched = true }
+                var link: String? = nil
+                if uri {
+                    guard let target = jid.map({ Array($0.utf8) }) ?? item.uriJID else {
+                        diagnostics.report(item.location, "this key names no account; give --jid for its URI", status: .usage)
+                        continue
+                    }
+                    link = FingerprintReport.xmppURI(jid: target, fingerprint: item.fingerprint)
+                }
+                if output.json {
+                    out.writeLine(FingerprintReport.json(item, uri: link, matches: matches).render())
+                } else if let link {
+                    out.writeLine(link)
+                } else {
+                    out.writeLine(FingerprintReport.human(item, matches: matches))
+                }
+            }
+            out.flush()
+            if let expected, !matched {
+                diagnostics.report(nil, "no key has the expected fingerprint \(expected.human)", status: .checkFailed)
+            }
+            try diagnostics.finish()
+        }
+
+        func selected(_ item: FingerprintItem) -> Bool {
+            if let account, item.account != Array(account.utf8) { return false }
+            if let protocolName, item.protocolName != Array(protocolName.utf8) { return false }
+            return true
+        }
+
+        func readInput(_ path: String, diagnostics: Diagnostics) -> [UInt8]? {
+            do {
+                return try FileContents.read(path, limit: KeyFileStore.maximumSize)
+            } catch let failure as FileContents.Failure {
+                diagnostics.report(nil, failure.description, status: failure.status)
+            } catch {
+                diagnostics.report(nil, "\(error)", status: .ioError)
+            }
+            return nil
+        }
+    }
+}

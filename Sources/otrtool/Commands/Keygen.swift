@@ -1,0 +1,162 @@
+import ArgumentParser
+import OTR
+
+extension OTRTool {
+    struct Keygen: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keygen",
+            abstract: "Generate an OTR long-term key (DSA, 1024-bit p, 160-bit q) in libotr's key file format.",
+            discussion: """
+                Without --key-file the new key is written to standard output as a \
+                complete libotr private key file holding one account. With \
+                --key-file FILE it is added to FILE (Pidgin's otr.private_key, \
+                irssi's otr.key, BitlBee's USER.otr_keys), keeping every other \
+                account; FILE is created when missing. An account that FILE already \
+                holds is replaced only with --replace. Files are written with mode \
+                0600 to a temporary file that is then renamed; an existing file must \
+                be valid, or it is left unchanged.
+
+                --instance-tags FILE also gives the account an instance tag in \
+                libotr's otr.instance_tags format (kept when it has one, unless \
+                --replace).
+
+                Keys come from libgcrypt's very strong random generator. --seed TEXT \
+                instead derives the key from TEXT (FIPS 186-4 A.1.1.2 domain \
+                parameters with SHA-1), so the same TEXT gives the same key: for \
+                test vectors only. Such a key is insecure, a warning says so on \
+                standard error, and it is refused for the files chat clients use.
+
+                With --json a JSON object describes the key (account, protocol, \
+                fingerprint, public_key, files written); when the key goes to \
+                standard output it also carries p, q, g, y and x in hex.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The account name, e.g. alice@example.org.", valueName: "name"))
+        var account: String
+
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("The protocol as the client names it, e.g. prpl-jabber, prpl-irc, xmpp.", valueName: "protocol"))
+        var protocolName: String
+
+        @Option(name: .long, help: ArgumentHelp("Add the key to this libotr private key file (created when missing).", valueName: "file"),
+                completion: .file())
+        var keyFile: String?
+
+        @Flag(name: .long, help: "Replace the account's existing key (and instance tag) instead of refusing.")
+        var replace = false
+
+        @Option(name: .long, help: ArgumentHelp("Also record an instance tag for the account in this otr.instance_tags file.", valueName: "file"),
+                completion: .file())
+        var instanceTags: String?
+
+        @Option(name: [.customLong("seed"), .customLong("insecure-seed")],
+                help: ArgumentHelp("INSECURE: derive the key from this text, reproducibly, for test vectors.", valueName: "text"))
+        var seed: String?
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard !protocolName.isEmpty else { throw ValidationError("--protocol must not be empty") }
+            // A key file holds any name; otr.instance_tags is tab-separated lines.
+            if instanceTags != nil, (account + protocolName).utf8.contains(where: { $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
+                throw ValidationError("with --instance-tags, --account and --protocol must not contain tabs or line breaks")
+            }
+            if seed != nil {
+                for path in [keyFile, instanceTags].compactMap({ $0 }) {
+                    if let reason = ClientKeyPaths.clientUse(of: path) {
+                        throw ValidationError("--seed makes an insecure key; refusing to write \(path) (\(reason))")
+                    }
+                }
+            }
+        }
+
+        func run() throws {
+            let diagnostics = Diagnostics(command: "keygen")
+            let name = Array(account.utf8), proto = Array(protocolName.utf8)
+            let random: RandomSource
+            if let seed {
+                writeStandardError("otrtool keygen: WARNING: --seed makes an INSECURE key: anyone who knows the seed text has the private key. Use it for test vectors only.")
+                random = DeterministicRandom(seedText: seed)
+            } else {
+                random = SystemRandom(level: .veryStrong)
+            }
+
+            // Read and check everything that will be rewritten before the
+            // slow part, so a refusal costs nothing.
+            var keys: (file: PrivateKeyFile, existed: Bool)? = nil
+            if let keyFile {
+                keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
+                if !replace, keys!.file.account(name, protocolName: proto) != nil {
+                    throw diagnostics.fatal(keyFile, "already holds a key for \(account) (\(protocolName)); use --replace to replace it",
+                                            status: .cannotCreate)
+                }
+            }
+            var tags: (file: InstanceTagFile, existed: Bool)? = nil
+            if let instanceTags {
+                tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
+            }
+
+            let key: DSAPrivateKey
+            do {
+                key = try DSAPrivateKey.generate(random: random)
+            } catch let error as OTRError {
+                throw diagnostics.fatal(nil, "key generation failed: \(error)", status: .software)
+            }
+            let entry = AccountKey(accountName: name, protocolName: proto, key: key)
+
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            if let keyFile, var keys {
+                try keys.file.add(entry, replacing: true)
+                let bytes = try KeyFileStore.serialise(keys.file, diagnostics: diagnostics)
+                try KeyFileStore.save(bytes, to: keyFile, existed: keys.existed, diagnostics: diagnostics)
+            }
+
+            var tag: InstanceTag? = nil
+            if let instanceTags, let loaded = tags {
+                var file = loaded.file
+                if !replace, let old = file.tag(accountName: name, protocolName: proto) {
+                    tag = old
+                } else {
+                    let fresh = InstanceTagFile.newTag(random: random.isDeterministic ? random : SystemRandom(level: .strong))
+                    try file.set(fresh, accountName: name, protocolName: proto)
+                    let bytes: [UInt8]
+                    do { bytes = try file.serialised() } catch let error as OTRError {
+                        throw diagnostics.fatal(instanceTags, error.description, status: .usage)
+                    }
+                    try KeyFileStore.save(bytes, to: instanceTags, existed: loaded.existed, diagnostics: diagnostics)
+                    tag = fresh
+                }
+            }
+
+            let fingerprint = key.publicKey.fingerprint
+            if output.json {
+                var fields: [(String, JSON)] = [
+                    ("account", .string(account)),
+                    ("protocol", .string(protocolName)),
+                    ("fingerprint", .string(fingerprint.human)),
+                    ("fingerprint_hex", .hex(fingerprint.bytes)),
+                    ("public_key", .hex(key.publicKey.encoded)),
+                    ("key_file", keyFile.map { .string($0) } ?? .null),
+                    ("instance_tag", tag.map { .string($0.hex) } ?? .null),
+                    ("instance_tags_file", instanceTags.map { .string($0) } ?? .null),
+                    ("seeded", .bool(seed != nil)),
+                ]
+                if keyFile == nil {
+                    let pub = key.publicKey
+                    fields += [("p", .hex(pub.p.bytes)), ("q", .hex(pub.q.bytes)), ("g", .hex(pub.g.bytes)),
+                               ("y", .hex(pub.y.bytes)), ("x", .hex(key.x.bytes))]
+                }
+                out.writeLine(JSON.object(fields).render())
+            } else if keyFile == nil {
+                let bytes = try KeyFileStore.serialise(PrivateKeyFile(accounts: [entry]), diagnostics: diagnostics)
+                out.write(bytes: bytes.octets)
+            } else {
+                out.writeLine("\(display(name))\t\(display(proto))\t\(fingerprint.human)")
+                if let tag { out.writeLine("instance tag \(tag.hex) in \(instanceTags!)") }
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+}

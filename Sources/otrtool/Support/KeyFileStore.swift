@@ -1,0 +1,59 @@
+import OTR
+
+/// Loading and saving libotr's key and instance-tag files for the
+/// commands that change them (keygen, convert-key): an existing file is
+/// read whole and must be valid before it is rewritten, so no account in
+/// it is ever lost.
+enum KeyFileStore {
+    /// A key file is a few KB; the reader's limits bound hostile files.
+    static let maximumSize = SExpressionReader.Limits.keyFile.maximumSize
+
+    /// The key file at `path`, or an empty one when none exists yet.
+    static func loadPrivateKeys(_ path: String, diagnostics: Diagnostics) throws -> (file: PrivateKeyFile, existed: Bool) {
+        guard SecureFileWriter.exists(path) else { return (PrivateKeyFile(), false) }
+        let bytes = try readFile(path, diagnostics: diagnostics)
+        do {
+            return (try PrivateKeyFile(parsing: bytes), true)
+        } catch let error as OTRError {
+            throw diagnostics.fatal(path, "\(error); the file is left unchanged", status: .malformedInput)
+        }
+    }
+
+    static func loadInstanceTags(_ path: String, diagnostics: Diagnostics) throws -> (file: InstanceTagFile, existed: Bool) {
+        guard SecureFileWriter.exists(path) else { return (InstanceTagFile(), false) }
+        let bytes = try readFile(path, diagnostics: diagnostics)
+        let (file, problems) = InstanceTagFile.parse(bytes)
+        if let first = problems.first {
+            throw diagnostics.fatal(path, "\(first); the file is left unchanged", status: .malformedInput)
+        }
+        return (file, true)
+    }
+
+    static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
+        do {
+            return try FileContents.read(path, limit: maximumSize)
+        } catch let failure as FileContents.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
+    static func save(_ bytes: some ContiguousOctets, to path: String, existed: Bool, diagnostics: Diagnostics) throws {
+        do {
+            try SecureFileWriter.write(bytes, to: path, replacingExisting: existed)
+        } catch let failure as SecureFileWriter.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
+    static func serialise(_ file: PrivateKeyFile, diagnostics: Diagnostics) throws -> SecureBytes {
+        do {
+            var bytes = try file.serialised()
+            return SecureBytes(consuming: &bytes)
+        } catch let error as OTRError {
+            throw diagnostics.fatal(nil, error.description, status: .usage)
+        }
+    }
+}
+
+/// Text for names that may hold any byte.
+func display(_ bytes: [UInt8]) -> String { TextEscaping.escaped(bytes) }
