@@ -32,7 +32,8 @@ struct InputOptions: ParsableArguments {
 
     /// Calls `body` for every line of every source. An unreadable source or
     /// an over-long line is reported to `diagnostics` and skipped.
-    func forEachLine(diagnostics: Diagnostics, _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
+    func forEachLine(diagnostics: Diagnostics, delimiter: UInt8 = 0x0a,
+                     _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
         for source in sources {
             let fd: Int32
             if source == "-" {
@@ -45,7 +46,7 @@ struct InputOptions: ParsableArguments {
                 }
             }
             defer { if fd != 0 { close(fd) } }
-            var reader = LineReader(fd: fd, maximumLineLength: maxLineLength)
+            var reader = LineReader(fd: fd, maximumLineLength: maxLineLength, delimiter: delimiter)
             var number = 0
             while let line = reader.next() {
                 number += 1

@@ -21,15 +21,18 @@ struct LineReader {
 
     private let fd: Int32
     private let maximumLineLength: Int
+    /// The byte ending a record: newline, or NUL for `-z` style input.
+    private let delimiter: UInt8
     private var block: [UInt8]
     private var blockStart = 0
     private var blockEnd = 0
     private var atEOF = false
     private(set) var readError: Int32? = nil
 
-    init(fd: Int32, maximumLineLength: Int = LineReader.defaultMaximumLineLength) {
+    init(fd: Int32, maximumLineLength: Int = LineReader.defaultMaximumLineLength, delimiter: UInt8 = 0x0a) {
         self.fd = fd
         self.maximumLineLength = maximumLineLength
+        self.delimiter = delimiter
         self.block = [UInt8](repeating: 0, count: 1 << 16)
     }
 
@@ -68,7 +71,7 @@ struct LineReader {
             sawAnything = true
             let newline = block.withUnsafeBytes { raw -> Int? in
                 let start = raw.baseAddress! + blockStart
-                guard let hit = memchr(start, 0x0a, blockEnd - blockStart) else { return nil }
+                guard let hit = memchr(start, Int32(delimiter), blockEnd - blockStart) else { return nil }
                 return UnsafeRawPointer(raw.baseAddress!).distance(to: UnsafeRawPointer(hit))
             }
             let end = newline ?? blockEnd
@@ -88,7 +91,7 @@ struct LineReader {
         if length > maximumLineLength {
             return .tooLong(length: length)
         }
-        if line.last == 0x0d { line.removeLast() }
+        if delimiter == 0x0a, line.last == 0x0d { line.removeLast() }
         return .text(line)
     }
 }

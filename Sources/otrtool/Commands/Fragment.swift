@@ -1,0 +1,402 @@
+import ArgumentParser
+import OTR
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#endif
+
+extension OTRTool {
+    struct FragmentCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fragment",
+            abstract: "Split messages into OTR fragments as libotr does; reassemble fragments and explain what is broken.",
+            discussion: """
+                "fragment split" cuts each input line into fragments of at most \
+                --size bytes, byte for byte as libotr 4.1.1 writes them: \
+                ?OTR|%08x|%08x,%05hu,%05hu,piece, for version 3 and \
+                ?OTR,%05hu,%05hu,piece, for version 2. "fragment join" reads \
+                fragments of any number of messages and instances, interleaved, \
+                prints each message as it completes and names every fragment \
+                that is missing, duplicated, out of order or inconsistent.
+
+                Messages may contain newlines (libotr's query message does); \
+                with -z records are separated by NUL bytes instead, on input \
+                and output.
+                """,
+            subcommands: [Split.self, Join.self]
+        )
+    }
+}
+
+/// Network limits for --preset. The pidgin-otr values are the maximum
+/// message sizes pidgin-otr 4.0.2 gives libotr per protocol (its mms_table).
+enum FragmentPreset: String, CaseIterable, ExpressibleByArgument {
+    case irc, xmpp, aim, icq, oscar, msn, yahoo, gg, novell
+
+    var size: Int {
+        switch self {
+        // pidgin-otr's prpl-irc: RFC 1459's 512-byte line less the
+        // ":nick!user@host PRIVMSG target :" prefix and CR LF.
+        case .irc: 417
+        // XMPP has no protocol limit; servers bound stanzas (ejabberd's
+        // example configuration: max_stanza_size 65536). Half of that
+        // leaves room for the stanza's XML, addresses and hints.
+        case .xmpp: 32768
+        case .aim: 2343
+        case .icq: 2346
+        case .oscar: 2343
+        case .msn: 1409
+        case .yahoo: 799
+        case .gg: 1232
+        case .novell: 1792
+        }
+    }
+
+    static var helpText: String {
+        allCases.map { "\($0.rawValue) \($0.size)" }.joined(separator: ", ")
+    }
+}
+
+enum FragmentFormOption: String, CaseIterable, ExpressibleByArgument {
+    /// v3 for a version 3 encoded message, v2 for anything else, as libotr
+    /// sends its query message before a version is agreed.
+    case auto, v2, v3
+}
+
+/// An instance tag on the command line: 8 hex digits (or fewer).
+struct InstanceTagArgument: ExpressibleByArgument {
+    let value: UInt32
+    init?(argument: String) {
+        let hex = argument.hasPrefix("0x") ? String(argument.dropFirst(2)) : argument
+        guard !hex.isEmpty, hex.count <= 8, let v = UInt32(hex, radix: 16) else { return nil }
+        value = v
+    }
+    static var defaultValueDescription: String { "8 hex digits" }
+}
+
+/// -z: NUL-separated records.
+struct RecordOptions: ParsableArguments {
+    @Flag(name: [.customShort("z"), .customLong("null")],
+          help: "Records (input messages, output fragments and messages) end with NUL instead of newline.")
+    var null = false
+
+    var delimiter: UInt8 { null ? 0 : 0x0a }
+}
+
+extension OTRTool.FragmentCommand {
+    struct Split: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "split",
+            abstract: "Split each input line (or each whole input with --whole) into fragments.",
+            discussion: """
+                Sizes count bytes, as libotr's strlen does. A message of at most \
+                SIZE bytes is written unchanged. Otherwise each piece holds SIZE \
+                minus libotr's header constant (37 for v3, 19 for v2) bytes, so \
+                every fragment is at most SIZE-1 bytes and n = ceil(length / \
+                piece); a UTF-8 character may be cut between pieces, as libotr \
+                cuts it. More than 65535 fragments is an error.
+
+                The form and the instance tags default to the message's own \
+                header: a version 3 encoded message (?OTR:AAM...) gives v3 \
+                fragments with its sender and receiver tags; anything else \
+                (a query message, a version 2 message) gives v2 fragments. \
+                --form, --sender and --receiver override them.
+
+                Presets (bytes): \(FragmentPreset.helpText). The AIM, ICQ, OSCAR, \
+                MSN, Yahoo, Gadu-Gadu, Novell and IRC numbers are pidgin-otr's; \
+                xmpp is half of a common server stanza limit.
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var records: RecordOptions
+
+        @Option(name: .long, help: ArgumentHelp("Maximum message size of the network, in bytes.", valueName: "bytes"))
+        var size: Int?
+
+        @Option(name: .long, help: ArgumentHelp("A network's maximum message size: \(FragmentPreset.allCases.map(\.rawValue).joined(separator: ", ")).",
+                                                valueName: "network"))
+        var preset: FragmentPreset?
+
+        @Option(name: .long, help: "Fragment form: auto (from the message header), v2 or v3.")
+        var form: FragmentFormOption = .auto
+
+        @Option(name: .long, help: ArgumentHelp("Sender instance tag of v3 fragments (hex).", valueName: "tag"))
+        var sender: InstanceTagArgument?
+
+        @Option(name: .long, help: ArgumentHelp("Receiver instance tag of v3 fragments (hex).", valueName: "tag"))
+        var receiver: InstanceTagArgument?
+
+        @Flag(name: .long, help: "Write k, n and tags without zero padding, as python-potr does.")
+        var unpadded = false
+
+        @Flag(name: .long, help: "Each input is one message (one trailing newline removed), not one per line.")
+        var whole = false
+
+        func validate() throws {
+            switch (size, preset) {
+            case (nil, nil): throw ValidationError("give --size or --preset")
+            case (_?, _?): throw ValidationError("--size and --preset exclude each other")
+            default: break
+            }
+            let limit = size ?? preset!.size
+            let smallest = form == .v3 ? Fragmenter.minimumMessageSize(.v3) : Fragmenter.minimumMessageSize(.v2)
+            if limit < smallest {
+                throw ValidationError("--size must be at least \(smallest) for \(form == .v3 ? "v3" : "v2") fragments (libotr's header needs \(smallest - 2) characters and a piece at least 1)")
+            }
+            if form == .v2 && (sender != nil || receiver != nil) {
+                throw ValidationError("--sender and --receiver apply to v3 fragments only")
+            }
+        }
+
+        func run() throws {
+            let maximumSize = size ?? preset!.size
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            let diagnostics = Diagnostics(command: "fragment split")
+            let terminator = records.delimiter
+            var cache: [FragmenterKey: Fragmenter] = [:]
+
+            func split(_ message: [UInt8], location: SourceLocation) {
+                let header = try? MessageHeader.peek(armoured: message)
+                let chosen: FragmentForm
+                switch form {
+                case .v2: chosen = .v2
+                case .v3: chosen = .v3
+                case .auto: chosen = header?.version == 3 ? .v3 : .v2
+                }
+                var senderTag: UInt32 = 0, receiverTag: UInt32 = 0
+                if chosen == .v3 {
+                    guard let s = sender?.value ?? header?.senderInstance?.rawValue,
+                          let r = receiver?.value ?? header?.receiverInstance?.rawValue else {
+                        diagnostics.report(location.description,
+                                           "v3 fragments need instance tags: the message is not a version 3 encoded message; give --sender and --receiver",
+                                           status: .usage)
+                        return
+                    }
+                    senderTag = s
+                    receiverTag = r
+                }
+                let key = FragmenterKey(form: chosen, sender: senderTag, receiver: receiverTag)
+                do {
+                    let fragmenter: Fragmenter
+                    if let cached = cache[key] {
+                        fragmenter = cached
+                    } else {
+                        if maximumSize < Fragmenter.minimumMessageSize(chosen) {
+                            diagnostics.report(location.description,
+                                               "--size \(maximumSize) leaves no room for a piece in \(chosen) fragments (at least \(Fragmenter.minimumMessageSize(chosen)))",
+                                               status: .usage)
+                            return
+                        }
+                        fragmenter = try Fragmenter(form: chosen, senderInstance: senderTag, receiverInstance: receiverTag,
+                                                    maximumMessageSize: maximumSize, padded: !unpadded)
+                        if cache.count > 64 { cache.removeAll() }
+                        cache[key] = fragmenter
+                    }
+                    let count = try fragmenter.plan(message)
+                    var k = 0
+                    try fragmenter.forEachFragment(of: message) { fragment in
+                        k += 1
+                        if output.json {
+                            out.writeLine(FragmentReport.splitJSON(location: location, fragment: Array(fragment),
+                                                                   k: count == 1 ? nil : k, n: count == 1 ? nil : count,
+                                                                   form: chosen, sender: senderTag, receiver: receiverTag).render())
+                        } else {
+                            out.write(bytes: fragment)
+                            out.write(bytes: CollectionOfOne(terminator))
+                        }
+                    }
+                } catch let error as OTRError {
+                    diagnostics.report(location.description, error.description, status: .malformedInput)
+                } catch {
+                    diagnostics.report(location.description, "\(error)", status: .software)
+                }
+            }
+
+            if whole {
+                for source in input.sources {
+                    let location = SourceLocation(source: source, line: 1, named: input.namesSources)
+                    switch WholeInput.read(source, limit: input.maxLineLength) {
+                    case .success(var bytes):
+                        if bytes.last == terminator {
+                            bytes.removeLast()
+                            if terminator == 0x0a, bytes.last == 0x0d { bytes.removeLast() }
+                        }
+                        split(bytes, location: location)
+                    case .failure(let problem):
+                        diagnostics.report(nil, problem.message, status: problem.status)
+                    }
+                }
+            } else {
+                input.forEachLine(diagnostics: diagnostics, delimiter: terminator) { location, line in
+                    split(line, location: location)
+                }
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+
+    struct Join: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "join",
+            abstract: "Reassemble fragments, print each completed message, report what is broken.",
+            discussion: """
+                Each input line that holds ?OTR| or ?OTR, is read as a fragment \
+                (from that marker to the end of the line; padded and unpadded \
+                numbers alike). Fragments are grouped by form and, for version \
+                3, by sender and receiver instance tag, so messages of several \
+                instances may be interleaved. Each message is printed when its \
+                last fragment arrives; other lines are copied unchanged, so \
+                "fragment split | fragment join" gives back its input.
+
+                The messages completed are exactly those libotr completes: k=1 \
+                always starts a new message; k=K+1 with the same n appends; \
+                anything else (a duplicate, a gap, a fragment out of order, n \
+                changed) makes libotr forget the message in progress. Each such \
+                event is one line on standard error naming the line, the \
+                instance tags and the fragments lost, and the exit status is 2. \
+                A completed version 3 message whose header names other \
+                instance tags than its fragments is printed and reported.
+
+                With --json, one object per completed (or unfragmented) message \
+                and one per problem.
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var output: OutputOptions
+        @OptionGroup var records: RecordOptions
+
+        @Option(name: .long, help: ArgumentHelp("Largest message reassembled, in bytes.", valueName: "bytes"))
+        var maxMessageLength: Int = Reassembler.defaultMaximumMessageLength
+
+        @Option(name: .long, help: ArgumentHelp("Messages in progress at once; beyond it the oldest is dropped and reported.",
+                                                valueName: "count"))
+        var maxPending: Int = Reassembler.defaultMaximumPendingMessages
+
+        func validate() throws {
+            guard maxMessageLength > 0 else { throw ValidationError("--max-message-length must be positive") }
+            guard maxPending > 0 else { throw ValidationError("--max-pending must be positive") }
+        }
+
+        func run() throws {
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            let diagnostics = Diagnostics(command: "fragment join")
+            let terminator = records.delimiter
+            var reassembler = Reassembler(maximumMessageLength: maxMessageLength, maximumPendingMessages: maxPending,
+                                          maximumBufferedBytes: max(Reassembler.defaultMaximumBufferedBytes, maxMessageLength))
+            var positions = PositionTable(namesSources: input.namesSources)
+
+            func handle(_ events: [Reassembler.Event]) {
+                for event in events {
+                    switch event {
+                    case .completed(let message):
+                        if output.json {
+                            out.writeLine(FragmentReport.messageJSON(message, positions: positions).render())
+                        } else {
+                            out.write(bytes: message.message)
+                            out.write(bytes: CollectionOfOne(terminator))
+                        }
+                    case .problem(let problem):
+                        diagnostics.report(positions.location(problem.position).description, problem.description,
+                                           status: .malformedInput)
+                        if output.json {
+                            out.writeLine(FragmentReport.problemJSON(problem, positions: positions).render())
+                        }
+                    }
+                }
+            }
+
+            input.forEachLine(diagnostics: diagnostics, delimiter: terminator) { location, line in
+                let position = positions.next(location)
+                if let start = FragmentReport.fragmentStart(line) {
+                    handle(reassembler.receive(line[start...], at: position))
+                } else if output.json {
+                    out.writeLine(FragmentReport.unfragmentedJSON(line, location: location).render())
+                } else {
+                    out.write(bytes: line)
+                    out.write(bytes: CollectionOfOne(terminator))
+                }
+            }
+            handle(reassembler.finish())
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+}
+
+struct FragmenterKey: Hashable {
+    let form: FragmentForm
+    let sender: UInt32
+    let receiver: UInt32
+}
+
+/// Maps the reassembler's positions (one per input record, counted across
+/// all sources) back to a source and line.
+struct PositionTable {
+    private var starts: [(position: Int, source: String)] = []
+    private var count = 0
+    let namesSources: Bool
+
+    init(namesSources: Bool) { self.namesSources = namesSources }
+
+    mutating func next(_ location: SourceLocation) -> Int {
+        count += 1
+        if starts.last?.source != location.source || location.line == 1 {
+            starts.append((count - location.line + 1, location.source))
+        }
+        return count
+    }
+
+    func location(_ position: Int) -> SourceLocation {
+        var low = 0, high = starts.count - 1
+        var found = starts.first ?? (1, "-")
+        while low <= high {
+            let mid = (low + high) / 2
+            if starts[mid].position <= position {
+                found = starts[mid]
+                low = mid + 1
+            } else {
+                high = mid - 1
+            }
+        }
+        return SourceLocation(source: found.source, line: position - found.position + 1, named: namesSources)
+    }
+}
+
+/// Reads a whole source for `split --whole`, within the line limit.
+enum WholeInput {
+    struct Problem: Error {
+        let message: String
+        let status: ExitStatus
+    }
+
+    static func read(_ source: String, limit: Int) -> Result<[UInt8], Problem> {
+        let fd: Int32 = source == "-" ? 0 : open(source, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            return .failure(Problem(message: "cannot open \(source): \(String(cString: strerror(errno)))", status: .noInput))
+        }
+        defer { if fd != 0 { close(fd) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(Problem(message: "reading \(source): \(String(cString: strerror(errno)))", status: .ioError))
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+            if bytes.count > limit + 2 {
+                return .failure(Problem(message: "\(source) holds more than --max-line-length \(limit) bytes; skipped",
+                                        status: .malformedInput))
+            }
+        }
+        return .success(bytes)
+    }
+}
