@@ -173,13 +173,301 @@ _otrtool() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    parse-tag|help)
+    decode|encode|parse-tag|fragment|keygen|fingerprint|convert-key|help)
         # Offer subcommand argument completions
         "_otrtool_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'parse-tag help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'decode encode parse-tag fragment keygen fingerprint convert-key help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_otrtool_decode() {
+    repeating_flags=()
+    non_repeating_flags=(--json --show-keys --version -h --help)
+    repeating_options=(--aes-key --mac-key --dh-private --ake-secret)
+    non_repeating_options=(--max-line-length)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--aes-key')
+        return
+        ;;
+    '--mac-key')
+        return
+        ;;
+    '--dh-private')
+        return
+        ;;
+    '--ake-secret')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __otrtool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    json|query|tag|error|dh-commit|dh-key|data)
+        # Offer subcommand argument completions
+        "_otrtool_encode_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'json query tag error dh-commit dh-key data' -- "${cur}"))
+        ;;
+    esac
+}
+
+_otrtool_encode_json() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--max-line-length --xmpp-to --xmpp-from --aes-key --mac-key)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
+        ;;
+    '--aes-key')
+        return
+        ;;
+    '--mac-key')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode_query() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--versions --text --xmpp-to --xmpp-from)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--versions')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode_tag() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--versions --text --xmpp-to --xmpp-from)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--versions')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode_error() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--text --xmpp-to --xmpp-from)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--text')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode_dh-commit() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--protocol-version --sender-instance --receiver-instance --dh-private --gx --r --xmpp-to --xmpp-from)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--protocol-version')
+        return
+        ;;
+    '--sender-instance')
+        return
+        ;;
+    '--receiver-instance')
+        return
+        ;;
+    '--dh-private')
+        return
+        ;;
+    '--gx')
+        return
+        ;;
+    '--r')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode_dh-key() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--protocol-version --sender-instance --receiver-instance --dh-private --gy --xmpp-to --xmpp-from)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--protocol-version')
+        return
+        ;;
+    '--sender-instance')
+        return
+        ;;
+    '--receiver-instance')
+        return
+        ;;
+    '--dh-private')
+        return
+        ;;
+    '--gy')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
+        ;;
+    esac
+}
+
+_otrtool_encode_data() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--tlv)
+    non_repeating_options=(--protocol-version --sender-instance --receiver-instance --aes-key --mac-key --text --flags --sender-keyid --recipient-keyid --next-dh-key --counter --old-mac-keys --xmpp-to --xmpp-from)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--protocol-version')
+        return
+        ;;
+    '--sender-instance')
+        return
+        ;;
+    '--receiver-instance')
+        return
+        ;;
+    '--aes-key')
+        return
+        ;;
+    '--mac-key')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--tlv')
+        return
+        ;;
+    '--flags')
+        return
+        ;;
+    '--sender-keyid')
+        return
+        ;;
+    '--recipient-keyid')
+        return
+        ;;
+    '--next-dh-key')
+        return
+        ;;
+    '--counter')
+        return
+        ;;
+    '--old-mac-keys')
+        return
+        ;;
+    '--xmpp-to')
+        return
+        ;;
+    '--xmpp-from')
+        return
         ;;
     esac
 }
@@ -210,6 +498,196 @@ _otrtool_parse-tag() {
     # Offer positional completions
     case "${positional_number}" in
     *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_fragment() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __otrtool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    split|join)
+        # Offer subcommand argument completions
+        "_otrtool_fragment_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'split join' -- "${cur}"))
+        ;;
+    esac
+}
+
+_otrtool_fragment_split() {
+    repeating_flags=()
+    non_repeating_flags=(--json -z --null --unpadded --whole --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--max-line-length --size --preset --form --sender --receiver)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--size')
+        return
+        ;;
+    '--preset')
+        __otrtool_add_completions -W 'irc'$'\n''xmpp'$'\n''aim'$'\n''icq'$'\n''oscar'$'\n''msn'$'\n''yahoo'$'\n''gg'$'\n''novell'
+        return
+        ;;
+    '--form')
+        __otrtool_add_completions -W 'auto'$'\n''v2'$'\n''v3'
+        return
+        ;;
+    '--sender')
+        return
+        ;;
+    '--receiver')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_fragment_join() {
+    repeating_flags=()
+    non_repeating_flags=(--json -z --null --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--max-line-length --max-message-length --max-pending)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--max-message-length')
+        return
+        ;;
+    '--max-pending')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_keygen() {
+    repeating_flags=()
+    non_repeating_flags=(--replace --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--account --protocol --key-file --instance-tags --seed --insecure-seed)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--account')
+        return
+        ;;
+    '--protocol')
+        return
+        ;;
+    '--key-file')
+        __otrtool_add_completions -f
+        return
+        ;;
+    '--instance-tags')
+        __otrtool_add_completions -f
+        return
+        ;;
+    '--seed'|'--insecure-seed')
+        return
+        ;;
+    esac
+}
+
+_otrtool_fingerprint() {
+    repeating_flags=()
+    non_repeating_flags=(--uri --json --version -h --help)
+    repeating_options=(--public-key)
+    non_repeating_options=(--account --protocol --expect --jid)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--public-key')
+        return
+        ;;
+    '--account')
+        return
+        ;;
+    '--protocol')
+        return
+        ;;
+    '--expect')
+        return
+        ;;
+    '--jid')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_convert-key() {
+    repeating_flags=()
+    non_repeating_flags=(--replace --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--to --account --protocol -o --output)
+    __otrtool_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--to')
+        __otrtool_add_completions -W 'potr'$'\n''libotr'
+        return
+        ;;
+    '--account')
+        return
+        ;;
+    '--protocol')
+        return
+        ;;
+    '-o'|'--output')
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
         __otrtool_add_completions -f
         return
         ;;

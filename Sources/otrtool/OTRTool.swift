@@ -26,7 +26,13 @@ struct OTRTool: ParsableCommand {
             """,
         version: OTRToolVersion.string,
         subcommands: [
+            Decode.self,
+            Encode.self,
             ParseTag.self,
+            FragmentCommand.self,
+            Keygen.self,
+            FingerprintCommand.self,
+            ConvertKey.self,
         ]
     )
 
