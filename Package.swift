@@ -39,8 +39,7 @@ let package = Package(
         ),
         .testTarget(
             name: "otrtoolTests",
-            dependencies: ["otrtool"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["otrtool"]
         ),
     ],
     swiftLanguageModes: [.v6]

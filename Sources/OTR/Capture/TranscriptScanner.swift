@@ -27,6 +27,12 @@ public struct TranscriptScanner {
         public var line: Int
         /// Byte offset of the item in that line (in the body, for XMPP).
         public var offset: Int
+
+        public init(kind: Kind, line: Int, offset: Int) {
+            self.kind = kind
+            self.line = line
+            self.offset = offset
+        }
     }
 
     /// An encoded message longer than this is cut off and reported: libotr

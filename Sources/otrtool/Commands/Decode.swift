@@ -48,6 +48,7 @@ extension OTRTool {
                 if current != location.source {
                     if let previous = current {
                         session.handle(scanner.finish(), source: previous, named: input.namesSources)
+                        session.finishSource(previous, named: input.namesSources)
                     }
                     current = location.source
                     scanner = TranscriptScanner()
@@ -56,6 +57,7 @@ extension OTRTool {
             }
             if let last = current {
                 session.handle(scanner.finish(), source: last, named: input.namesSources)
+                session.finishSource(last, named: input.namesSources)
             }
             out.flush()
             try diagnostics.finish()
@@ -63,9 +65,11 @@ extension OTRTool {
     }
 }
 
-/// One decode run: the analyser's state across the input, and the output.
+/// One decode run: the analyser's and the reassembler's state across the
+/// input, and the output.
 final class DecodeSession {
     let analyzer: CaptureAnalyzer
+    var reassembler = Reassembler()
     let report: DecodeReport
     let out: OutputSink
     let diagnostics: Diagnostics
@@ -82,14 +86,47 @@ final class DecodeSession {
     func handle(_ items: [TranscriptScanner.Item], source: String, named: Bool) {
         for item in items {
             let location = SourceLocation(source: source, line: item.line, named: named)
-            let entry = decode(item, location: location)
-            for problem in entry.problems {
-                diagnostics.report(location.description, problem.text, status: problem.status)
+            emit(decode(item, location: location), location: location)
+            if case .fragment(let raw) = item.kind {
+                reassemble(reassembler.receive(raw[...], at: item.line), source: source, named: named)
             }
-            if json {
-                out.writeLine(report.json(entry, location: location).render())
-            } else {
-                for row in report.human(entry, location: location) { out.writeLine(row) }
+        }
+    }
+
+    /// The end of a source: fragments still waiting are reported.
+    func finishSource(_ source: String, named: Bool) {
+        reassemble(reassembler.finish(), source: source, named: named)
+        reassembler = Reassembler()
+    }
+
+    private func emit(_ entry: Entry, location: SourceLocation) {
+        for problem in entry.problems {
+            diagnostics.report(location.description, problem.text, status: problem.status)
+        }
+        if json {
+            out.writeLine(report.json(entry, location: location).render())
+        } else {
+            for row in report.human(entry, location: location) { out.writeLine(row) }
+        }
+    }
+
+    /// A completed message is scanned and decoded like a line of its own,
+    /// reported at the line of its last fragment.
+    private func reassemble(_ events: [Reassembler.Event], source: String, named: Bool) {
+        for event in events {
+            switch event {
+            case .completed(let message):
+                let location = SourceLocation(source: source, line: message.lastPosition, named: named)
+                var scanner = TranscriptScanner()
+                for item in scanner.feed(message.message) + scanner.finish() {
+                    var entry = decode(TranscriptScanner.Item(kind: item.kind, line: message.lastPosition, offset: item.offset),
+                                       location: location)
+                    entry.reassembledFrom = message
+                    emit(entry, location: location)
+                }
+            case .problem(let problem):
+                let location = SourceLocation(source: source, line: problem.position, named: named)
+                diagnostics.report(location.description, "fragment: \(problem)", status: .malformedInput)
             }
         }
     }
@@ -105,6 +142,8 @@ final class DecodeSession {
         var analysis: MessageAnalysis?
         var raw: [UInt8]?
         var problems: [Problem] = []
+        /// Set when the item is a message put together from fragments.
+        var reassembledFrom: ReassembledMessage?
     }
 
     func decode(_ item: TranscriptScanner.Item, location: SourceLocation) -> Entry {

@@ -8,6 +8,15 @@ struct DecodeReport {
     // MARK: Text
 
     func human(_ entry: DecodeSession.Entry, location: SourceLocation) -> [String] {
+        var rows = humanRows(entry, location: location)
+        if let r = entry.reassembledFrom, !rows.isEmpty {
+            rows.insert("    reassembled from \(r.fragmentCount) fragments (\(r.stream), lines \(r.firstPosition)-\(r.lastPosition))",
+                        at: 1)
+        }
+        return rows
+    }
+
+    private func humanRows(_ entry: DecodeSession.Entry, location: SourceLocation) -> [String] {
         let at = "\(location):"
         switch entry.item.kind {
         case .plaintext(let text):
@@ -23,7 +32,11 @@ struct DecodeReport {
         case .unrecognised(let raw):
             return ["\(at) unrecognised \(TextEscaping.quoted(raw)) (not a known OTR form)"]
         case .fragment(let raw):
-            return ["\(at) fragment \(TextEscaping.quoted(raw))"]
+            guard let f = try? Fragment.parse(raw) else {
+                return ["\(at) malformed fragment \(TextEscaping.quoted(raw))"]
+            }
+            let tags = f.form == .v3 ? " \(InstanceTag(f.senderInstance).hex)->\(InstanceTag(f.receiverInstance).hex)" : ""
+            return ["\(at) fragment \(f.k) of \(f.n) (\(f.form.rawValue)\(tags), \(f.piece.count)-byte piece)"]
         case .unterminated(let raw):
             return ["\(at) unterminated encoded message (\(raw.count) characters)"]
         case .encoded:
@@ -180,6 +193,15 @@ struct DecodeReport {
             fields += [("kind", .string("unrecognised")), ("raw", .text(raw))]
         case .fragment(let raw):
             fields += [("kind", .string("fragment")), ("raw", .text(raw))]
+            if let f = try? Fragment.parse(raw) {
+                fields += [("form", .string(f.form.rawValue)), ("k", .int(f.k)), ("n", .int(f.n))]
+                if f.form == .v3 {
+                    fields += [("sender_instance", .int(Int(f.senderInstance))), ("sender_instance_hex", .string(InstanceTag(f.senderInstance).hex)),
+                               ("receiver_instance", .int(Int(f.receiverInstance))),
+                               ("receiver_instance_hex", .string(InstanceTag(f.receiverInstance).hex))]
+                }
+                fields.append(("piece", .text(f.piece)))
+            }
         case .unterminated(let raw):
             fields += [("kind", .string("unterminated")), ("raw", .text(raw))]
         case .encoded(let raw):
@@ -191,6 +213,10 @@ struct DecodeReport {
             } else {
                 fields += [("kind", .string("invalid")), ("raw", .text(raw))]
             }
+        }
+        if let r = entry.reassembledFrom {
+            fields.append(("reassembled", .object([("fragments", .int(r.fragmentCount)), ("first_line", .int(r.firstPosition)),
+                                                   ("last_line", .int(r.lastPosition))])))
         }
         let problems = entry.problems.map(\.text)
         if !problems.isEmpty, case .encoded = entry.item.kind, entry.analysis == nil {

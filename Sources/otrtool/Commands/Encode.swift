@@ -19,7 +19,10 @@ extension OTRTool {
                 under "analysis" as decode --show-keys prints it) is encrypted and \
                 MACed anew, with libotr's layout: the text, a NUL, then the TLVs. \
                 With only --mac-key (or --aes-key and no plaintext) the message is \
-                re-MACed. The subcommands build messages from options instead.
+                re-MACed. An object with a "reassembled" field (a message decode put \
+                together from fragments) is skipped, because its fragments are in the \
+                stream too; delete the field to encode the whole message. The \
+                subcommands build messages from options instead.
                 """,
             subcommands: [FromJSON.self, Query.self, Tag.self, ErrorMessageCommand.self, DHCommit.self, DHKey.self, Data.self],
             defaultSubcommand: FromJSON.self
@@ -97,7 +100,9 @@ extension OTRTool.Encode {
             input.forEachLine(diagnostics: diagnostics) { location, line in
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
                 do {
-                    wrapping.write(try builder.build(try JSONParser.parse(line)), to: out)
+                    let object = try JSONParser.parse(line)
+                    guard object["reassembled"] == nil else { return }
+                    wrapping.write(try builder.build(object), to: out)
                 } catch {
                     diagnostics.report(location.description, "\(error)", status: .malformedInput)
                 }
