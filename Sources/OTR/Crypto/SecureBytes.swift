@@ -78,7 +78,7 @@ public struct SecureBytes: ContiguousOctets, Sendable, CustomStringConvertible {
     }
 
     /// Hex of the secret, for the places where the user asked to see it.
-    public var hex: String { withUnsafeBytes { Hex.encode($0) } }
+    public var hex: String { withUnsafeBytes { Hex.encode(raw: $0) } }
 
     /// Never prints the secret by accident.
     public var description: String { "SecureBytes(\(count) bytes)" }

@@ -90,7 +90,7 @@ public enum EncodedMessage: Sendable, Equatable {
     }
 
     /// From the armoured form "?OTR:<base64>.".
-    public static func read(armoured text: some Collection<UInt8>) throws -> EncodedMessage {
+    public static func read(armoured text: [UInt8]) throws -> EncodedMessage {
         try read(try Armour.unwrap(text))
     }
 

@@ -2,14 +2,28 @@
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+    public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { encode(raw: $0) }
+    }
+
+    public static func encode(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBytes { encode(raw: $0) }
+    }
+
+    /// The one loop behind every hex output; non-generic so that callers in
+    /// other modules run specialised code (decode prints megabytes of hex).
+    public static func encode(raw bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            digits.withUnsafeBufferPointer { table in
+                var j = 0
+                for b in bytes {
+                    out[j] = table[Int(b >> 4)]
+                    out[j + 1] = table[Int(b & 0x0f)]
+                    j += 2
+                }
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes hex digits (either case). Whitespace and colons between byte

@@ -13,16 +13,15 @@ public enum Armour {
 
     /// The binary message inside "?OTR:...". The closing "." is required;
     /// whitespace inside the base64 (a wrapped log line) is skipped.
-    public static func unwrap(_ text: some Collection<UInt8>) throws -> [UInt8] {
-        guard text.count >= prefix.count, text.prefix(prefix.count).elementsEqual(prefix) else {
+    public static func unwrap(_ text: [UInt8]) throws -> [UInt8] {
+        guard text.count >= prefix.count, text[0..<prefix.count].elementsEqual(prefix) else {
             throw OTRError.malformed("encoded message", at: 0, "does not start with \"?OTR:\"")
         }
-        let body = text.dropFirst(prefix.count)
-        guard let dot = body.firstIndex(of: UInt8(ascii: ".")) else {
+        guard let dot = text[prefix.count...].firstIndex(of: UInt8(ascii: ".")) else {
             throw OTRError.malformed("encoded message", at: text.count, "no closing \".\" (truncated?)")
         }
         do {
-            return try Base64.decode(body[body.startIndex..<dot])
+            return try Base64.decode(text[prefix.count..<dot])
         } catch var error as OTRError {
             error.offset = error.offset.map { $0 + prefix.count }
             throw error

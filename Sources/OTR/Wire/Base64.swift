@@ -31,48 +31,63 @@ public enum Base64 {
     /// length that is a multiple of four once whitespace is dropped
     /// (whitespace appears where a log wrapped a message over lines).
     /// Errors give the offset of the offending character.
-    public static func decode(_ text: some Collection<UInt8>) throws -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count / 4 * 3)
+    public static func decode(_ text: [UInt8]) throws -> [UInt8] {
+        try text.withUnsafeBytes { try decode(raw: $0) }
+    }
+
+    public static func decode(_ text: ArraySlice<UInt8>) throws -> [UInt8] {
+        try text.withUnsafeBytes { try decode(raw: $0) }
+    }
+
+    /// The decoding loop, over raw memory so it runs specialised in every
+    /// caller: decode reads tens of megabytes of base64.
+    public static func decode(raw text: UnsafeRawBufferPointer) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: text.count / 4 * 3 + 3)
+        var written = 0
         var quad: UInt32 = 0
         var filled = 0
         var padding = 0
-        var offset = 0
-        for c in text {
-            defer { offset += 1 }
-            if c == UInt8(ascii: " ") || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\t") {
-                continue
-            }
-            if c == UInt8(ascii: "=") {
-                guard filled >= 2 else {
-                    throw OTRError.malformed("base64", at: offset, "padding \"=\" in the wrong place")
+        try reverse.withUnsafeBufferPointer { table in
+            try out.withUnsafeMutableBufferPointer { o in
+                for offset in 0..<text.count {
+                    let c = text[offset]
+                    if c == UInt8(ascii: " ") || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\t") {
+                        continue
+                    }
+                    if c == UInt8(ascii: "=") {
+                        guard filled >= 2 else {
+                            throw OTRError.malformed("base64", at: offset, "padding \"=\" in the wrong place")
+                        }
+                        padding += 1
+                        filled += 1
+                        quad <<= 6
+                    } else {
+                        let v = table[Int(c)]
+                        guard v >= 0 else {
+                            throw OTRError.malformed("base64", at: offset, "character \(OTRVersion.printable(c)) is not base64")
+                        }
+                        guard padding == 0 else {
+                            throw OTRError.malformed("base64", at: offset, "data after \"=\" padding")
+                        }
+                        quad = quad << 6 | UInt32(v)
+                        filled += 1
+                    }
+                    if filled == 4 {
+                        o[written] = UInt8(truncatingIfNeeded: quad >> 16)
+                        written += 1
+                        if padding < 2 { o[written] = UInt8(truncatingIfNeeded: quad >> 8); written += 1 }
+                        if padding < 1 { o[written] = UInt8(truncatingIfNeeded: quad); written += 1 }
+                        quad = 0
+                        filled = 0
+                        if padding > 0 { padding = 3 }  // nothing may follow a padded quad
+                    }
                 }
-                padding += 1
-                filled += 1
-                quad <<= 6
-            } else {
-                let v = reverse[Int(c)]
-                guard v >= 0 else {
-                    throw OTRError.malformed("base64", at: offset, "character \(OTRVersion.printable(c)) is not base64")
-                }
-                guard padding == 0 else {
-                    throw OTRError.malformed("base64", at: offset, "data after \"=\" padding")
-                }
-                quad = quad << 6 | UInt32(v)
-                filled += 1
-            }
-            if filled == 4 {
-                out.append(UInt8(truncatingIfNeeded: quad >> 16))
-                if padding < 2 { out.append(UInt8(truncatingIfNeeded: quad >> 8)) }
-                if padding < 1 { out.append(UInt8(truncatingIfNeeded: quad)) }
-                quad = 0
-                filled = 0
-                if padding > 0 { padding = 3 }  // nothing may follow a padded quad
             }
         }
         guard filled == 0 else {
-            throw OTRError.malformed("base64", at: offset, "length is not a multiple of 4 (truncated?)")
+            throw OTRError.malformed("base64", at: text.count, "length is not a multiple of 4 (truncated?)")
         }
+        out.removeLast(out.count - written)
         return out
     }
 }
