@@ -58,7 +58,17 @@ public final class CaptureAnalyzer {
     private var akeValues: [UInt32: (gx: MPI?, gy: MPI?)] = [:]
     private var knownPublics: [MPI] = []
     private var derived: [DerivedKey: DataKeys] = [:]
-    private var counters: Set<[UInt8]> = []
+    private var counters: Set<CounterUse> = []
+
+    /// One use of a counter: the keys (by keyids and the sender's next
+    /// key, which tells the two directions apart in version 2) and the value.
+    struct CounterUse: Hashable {
+        let senderInstance: UInt32
+        let senderKeyID: UInt32
+        let recipientKeyID: UInt32
+        let counter: UInt64
+        let nextKey: MPI
+    }
 
     struct DerivedKey: Hashable {
         let ours: MPI
@@ -194,15 +204,11 @@ public final class CaptureAnalyzer {
     }
 
     private func noteCounter(_ m: DataMessage) -> Bool {
-        var w = ByteWriter()
-        w.writeInt((m.header.senderInstance ?? .none).rawValue)
-        w.writeInt(m.senderKeyID)
-        w.writeInt(m.recipientKeyID)
-        w.writeBytes(m.counter)
-        // The sender's next key tells the two directions apart in version 2.
-        w.writeBytes(HashFunction.sha1.digest(m.nextDHKey.bytes))
+        let value = m.counter.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let use = CounterUse(senderInstance: (m.header.senderInstance ?? .none).rawValue, senderKeyID: m.senderKeyID,
+                             recipientKeyID: m.recipientKeyID, counter: value, nextKey: m.nextDHKey)
         if counters.count >= Self.maximumRememberedCounters { counters.removeAll() }
-        return !counters.insert(w.bytes).inserted
+        return !counters.insert(use).inserted
     }
 
     private func findKeys(_ m: DataMessage, binary: [UInt8]) -> (DataKeySource, SecureBytes?, SecureBytes, SecureBytes?)? {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Finds OTR messages in captured text, line by line: bare lines, log
 /// lines with timestamps and names, XMPP `<body>` elements (entities
 /// unescaped), and encoded messages whose base64 a log wrapped over
@@ -128,7 +134,8 @@ public struct TranscriptScanner {
         if findings.isEmpty {
             return [Item(kind: .plaintext(text), line: line, offset: 0)]
         }
-        let display = PlaintextScanner.displayText(text, findings: findings)
+        // Only offers need the text as a client shows it.
+        let display = findings.contains { $0.isOffer } ? PlaintextScanner.displayText(text, findings: findings) : []
         var items: [Item] = []
         for finding in findings {
             let r = finding.range
@@ -189,14 +196,18 @@ public struct TranscriptScanner {
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
-        guard needle.count <= haystack.count - from, from >= 0 else { return nil }
-        let first = needle[0]
-        var i = from
-        while i + needle.count <= haystack.count {
-            if haystack[i] == first && haystack[i..<i + needle.count].elementsEqual(needle) { return i }
-            i += 1
+        guard from >= 0, needle.count <= haystack.count - from else { return nil }
+        // memchr finds each candidate first byte; most lines have none.
+        return haystack.withUnsafeBytes { h -> Int? in
+            var i = from
+            while i + needle.count <= h.count {
+                guard let hit = memchr(h.baseAddress! + i, Int32(needle[0]), h.count - i - needle.count + 1) else { return nil }
+                let at = h.baseAddress!.distance(to: UnsafeRawPointer(hit))
+                if h[at..<at + needle.count].elementsEqual(needle) { return at }
+                i = at + 1
+            }
+            return nil
         }
-        return nil
     }
 
     static func trimmingLeadingSpace(_ bytes: [UInt8]) -> [UInt8] {

@@ -9,6 +9,9 @@ internal import CGMP
 public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
     final class Storage: @unchecked Sendable {
         let z: UnsafeMutablePointer<__mpz_struct>
+        /// The minimal bytes, kept when the value was read from bytes, so
+        /// printing a parsed message does not export every MPI again.
+        var minimalBytes: [UInt8]? = nil
 
         init() {
             CryptoLibraries.ensureInitialised()
@@ -19,6 +22,7 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
         deinit {
             otr_mpz_clear(z)  // the wiping allocator clears the limbs
             z.deallocate()
+            minimalBytes?.withUnsafeMutableBytes { otr_secure_wipe($0.baseAddress, $0.count) }
         }
     }
 
@@ -47,6 +51,14 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// From public big-endian bytes (a field of a received message): the
+    /// minimal bytes are kept beside the value for printing.
+    public init(publicBytes bytes: [UInt8]) {
+        self.init(bytes: bytes)
+        let firstNonZero = bytes.firstIndex { $0 != 0 } ?? bytes.count
+        storage.minimalBytes = firstNonZero == 0 ? bytes : Array(bytes[firstNonZero...])
+    }
+
     /// From hex digits (spaces allowed), for constants and test vectors.
     public init(hex: String) throws {
         self.init(bytes: try Hex.decode(hex))
@@ -57,7 +69,7 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Minimal big-endian bytes: no leading zero byte, empty for zero.
     public var bytes: [UInt8] {
-        secureBytes.octets
+        storage.minimalBytes ?? secureBytes.octets
     }
 
     /// Minimal big-endian bytes in wiped memory, for secret values.

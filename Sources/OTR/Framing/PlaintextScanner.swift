@@ -50,7 +50,8 @@ public enum PlaintextScanner {
                 i = max(finding.range.upperBound, i + 1)
                 continue
             }
-            if b == tagFirst, let tag = WhitespaceTag.parse(bytes, at: i) {
+            // The base starts " \t": test the second byte before the whole base.
+            if b == tagFirst, i + 1 < n, bytes[i + 1] == 0x09, let tag = WhitespaceTag.parse(bytes, at: i) {
                 findings.append(.whitespaceTag(tag))
                 i = tag.range.upperBound
                 continue

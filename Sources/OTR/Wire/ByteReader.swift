@@ -66,7 +66,7 @@ public struct ByteReader {
         let start = offset
         let body = try readData(field)
         let minimal = body.first != 0
-        return (MPI(bytes: body), minimal, start..<offset)
+        return (MPI(publicBytes: body), minimal, start..<offset)
     }
 
     /// Bytes `range` of the underlying string (for authenticated ranges).

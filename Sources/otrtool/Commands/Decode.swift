@@ -104,9 +104,9 @@ final class DecodeSession {
             diagnostics.report(location.description, problem.text, status: problem.status)
         }
         if json {
-            out.writeLine(report.json(entry, location: location).render())
+            out.writeLine(report.json(entry, location: location))
         } else {
-            for row in report.human(entry, location: location) { out.writeLine(row) }
+            report.writeHuman(entry, location: location, to: out)
         }
     }
 

@@ -7,156 +7,186 @@ struct DecodeReport {
 
     // MARK: Text
 
-    func human(_ entry: DecodeSession.Entry, location: SourceLocation) -> [String] {
-        var rows = humanRows(entry, location: location)
-        if let r = entry.reassembledFrom, !rows.isEmpty {
-            rows.insert("    reassembled from \(r.fragmentCount) fragments (\(r.stream), lines \(r.firstPosition)-\(r.lastPosition))",
-                        at: 1)
-        }
-        return rows
+    /// A field's value in the text output. Hex values are written straight
+    /// into the output buffer: decode prints megabytes of them.
+    enum Value {
+        case text(String)
+        case hex([UInt8])
+        /// Hex followed by "(N bytes)", "(empty)" when empty.
+        case hexWithLength([UInt8])
     }
 
-    private func humanRows(_ entry: DecodeSession.Entry, location: SourceLocation) -> [String] {
+    typealias Row = (label: String, value: Value)
+
+    static let labelWidth = 21
+
+    /// Writes the text form of an item.
+    func writeHuman(_ entry: DecodeSession.Entry, location: SourceLocation, to out: OutputSink) {
+        let (title, rows) = humanRows(entry, location: location)
+        out.writeLine(title)
+        if let r = entry.reassembledFrom {
+            out.writeLine("    reassembled from \(r.fragmentCount) fragments (\(r.stream), lines \(r.firstPosition)-\(r.lastPosition))")
+        }
+        out.append { buffer in
+            for row in rows { Self.write(row, into: &buffer) }
+        }
+    }
+
+    static func write(_ row: Row, into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: [0x20, 0x20, 0x20, 0x20])
+        buffer.append(contentsOf: row.label.utf8)
+        let pad = max(1, labelWidth - row.label.utf8.count)
+        buffer.append(contentsOf: repeatElement(0x20, count: pad))
+        switch row.value {
+        case .text(let t):
+            buffer.append(contentsOf: t.utf8)
+        case .hex(let bytes):
+            JSON.appendHex(bytes, into: &buffer)
+        case .hexWithLength(let bytes):
+            if bytes.isEmpty {
+                buffer.append(contentsOf: "(empty)".utf8)
+            } else {
+                JSON.appendHex(bytes, into: &buffer)
+                buffer.append(contentsOf: " (\(bytes.count) bytes)".utf8)
+            }
+        }
+        buffer.append(0x0a)
+    }
+
+    /// The title line and the field rows of an item.
+    func humanRows(_ entry: DecodeSession.Entry, location: SourceLocation) -> (String, [Row]) {
         let at = "\(location):"
         switch entry.item.kind {
         case .plaintext(let text):
-            return ["\(at) plain text (not OTR): \(TextEscaping.quoted(text))"]
+            return ("\(at) plain text (not OTR): \(TextEscaping.quoted(text))", [])
         case .query(let q, let text):
-            return ["\(at) query message offering \(ParseTagReport.versionList(q.versions))",
-                    "    text                 \(TextEscaping.quoted(text))"]
+            return ("\(at) query message offering \(ParseTagReport.versionList(q.versions))",
+                    [("text", .text(TextEscaping.quoted(text)))])
         case .whitespaceTag(let t, let text):
-            return ["\(at) whitespace-tagged text offering \(ParseTagReport.versionList(t.versions))",
-                    "    text                 \(TextEscaping.quoted(text))"]
+            return ("\(at) whitespace-tagged text offering \(ParseTagReport.versionList(t.versions))",
+                    [("text", .text(TextEscaping.quoted(text)))])
         case .error(let e):
-            return ["\(at) error message: \(TextEscaping.quoted(e.text))"]
+            return ("\(at) error message: \(TextEscaping.quoted(e.text))", [])
         case .unrecognised(let raw):
-            return ["\(at) unrecognised \(TextEscaping.quoted(raw)) (not a known OTR form)"]
+            return ("\(at) unrecognised \(TextEscaping.quoted(raw)) (not a known OTR form)", [])
         case .fragment(let raw):
             guard let f = try? Fragment.parse(raw) else {
-                return ["\(at) malformed fragment \(TextEscaping.quoted(raw))"]
+                return ("\(at) malformed fragment \(TextEscaping.quoted(raw))", [])
             }
             let tags = f.form == .v3 ? " \(InstanceTag(f.senderInstance).hex)->\(InstanceTag(f.receiverInstance).hex)" : ""
-            return ["\(at) fragment \(f.k) of \(f.n) (\(f.form.rawValue)\(tags), \(f.piece.count)-byte piece)"]
+            return ("\(at) fragment \(f.k) of \(f.n) (\(f.form.rawValue)\(tags), \(f.piece.count)-byte piece)", [])
         case .unterminated(let raw):
-            return ["\(at) unterminated encoded message (\(raw.count) characters)"]
+            return ("\(at) unterminated encoded message (\(raw.count) characters)", [])
         case .encoded:
             guard let a = entry.analysis else {
-                return ["\(at) invalid encoded message: \(entry.problems.first?.text ?? "unreadable")"]
+                return ("\(at) invalid encoded message: \(entry.problems.first?.text ?? "unreadable")", [])
             }
-            var rows = ["\(at) \(a.message.name) message (\(a.binary.count) bytes)"]
-            for (label, value) in fieldRows(a) {
-                rows.append("    " + label + String(repeating: " ", count: max(1, 21 - label.count)) + value)
-            }
-            return rows
+            return ("\(at) \(a.message.name) message (\(a.binary.count) bytes)", fieldRows(a))
         }
     }
 
-    private func hexWithLength(_ bytes: [UInt8]) -> String {
-        bytes.isEmpty ? "(empty)" : "\(Hex.encode(bytes)) (\(bytes.count) bytes)"
-    }
-
-    private func headerRows(_ h: MessageHeader) -> [(String, String)] {
-        var rows = [("protocol version", "\(h.version)"), ("message type", "0x" + Hex.encode([h.type]))]
-        if let s = h.senderInstance { rows.append(("sender instance", s.hex)) }
-        if let r = h.receiverInstance { rows.append(("receiver instance", r.hex)) }
+    private func headerRows(_ h: MessageHeader) -> [Row] {
+        var rows: [Row] = [("protocol version", .text("\(h.version)")), ("message type", .text("0x" + Hex.encode([h.type])))]
+        if let s = h.senderInstance { rows.append(("sender instance", .text(s.hex))) }
+        if let r = h.receiverInstance { rows.append(("receiver instance", .text(r.hex))) }
         return rows
     }
 
-    func fieldRows(_ a: MessageAnalysis) -> [(String, String)] {
-        var rows: [(String, String)] = []
+    func fieldRows(_ a: MessageAnalysis) -> [Row] {
+        var rows: [Row] = []
         if let h = a.message.header { rows += headerRows(h) }
         switch a.message {
         case .dhCommit(let c):
-            rows += [("encrypted g^x", hexWithLength(c.encryptedGx)), ("hashed g^x", Hex.encode(c.hashedGx))]
+            rows += [("encrypted g^x", .hexWithLength(c.encryptedGx)), ("hashed g^x", .hex(c.hashedGx))]
         case .dhKey(let k):
-            rows.append(("g^y", hexWithLength(k.gy.bytes)))
+            rows.append(("g^y", .hexWithLength(k.gy.bytes)))
         case .revealSignature(let r):
-            rows += [("revealed key r", Hex.encode(r.revealedKey)),
-                     ("encrypted signature", hexWithLength(r.encryptedSignature)), ("MAC", Hex.encode(r.mac))]
+            rows += [("revealed key r", .hex(r.revealedKey)),
+                     ("encrypted signature", .hexWithLength(r.encryptedSignature)), ("MAC", .hex(r.mac))]
         case .signature(let s):
-            rows += [("encrypted signature", hexWithLength(s.encryptedSignature)), ("MAC", Hex.encode(s.mac))]
+            rows += [("encrypted signature", .hexWithLength(s.encryptedSignature)), ("MAC", .hex(s.mac))]
         case .data(let d):
-            rows += [("flags", "0x" + Hex.encode([d.flags]) + (d.flags & DataMessage.ignoreUnreadable != 0 ? " IGNORE_UNREADABLE" : "")),
-                     ("sender keyid", "\(d.senderKeyID)"), ("recipient keyid", "\(d.recipientKeyID)"),
-                     ("next D-H key", hexWithLength(d.nextDHKey.bytes)), ("counter", Hex.encode(d.counter)),
-                     ("encrypted message", hexWithLength(d.encryptedMessage)), ("MAC", Hex.encode(d.mac))]
+            rows += [("flags", .text("0x" + Hex.encode([d.flags]) + (d.flags & DataMessage.ignoreUnreadable != 0 ? " IGNORE_UNREADABLE" : ""))),
+                     ("sender keyid", .text("\(d.senderKeyID)")), ("recipient keyid", .text("\(d.recipientKeyID)")),
+                     ("next D-H key", .hexWithLength(d.nextDHKey.bytes)), ("counter", .hex(d.counter)),
+                     ("encrypted message", .hexWithLength(d.encryptedMessage)), ("MAC", .hex(d.mac))]
             let old = d.revealedMACKeys
             if old.isEmpty {
-                rows.append(("old MAC keys", "(none)"))
+                rows.append(("old MAC keys", .text("(none)")))
             } else {
-                for (i, key) in old.enumerated() { rows.append((i == 0 ? "old MAC keys" : "", Hex.encode(key))) }
+                for (i, key) in old.enumerated() { rows.append((i == 0 ? "old MAC keys" : "", .hex(key))) }
             }
         case .version1(_, let body), .unknownVersion(_, _, let body):
-            rows.append(("body", hexWithLength(body) + " (not read: version not spoken)"))
+            rows.append(("body", .text(Hex.encode(body) + " (\(body.count) bytes, not read: version not spoken)")))
         }
-        for v in a.violations { rows.append(("breaks rule", v)) }
+        for v in a.violations { rows.append(("breaks rule", .text(v))) }
         if let data = a.data { rows += dataRows(data) }
         if let ake = a.ake { rows += akeRows(ake) }
         return rows
     }
 
-    func dataRows(_ d: DataMessageAnalysis) -> [(String, String)] {
-        var rows: [(String, String)] = []
+    func dataRows(_ d: DataMessageAnalysis) -> [Row] {
+        var rows: [Row] = []
         switch d.macValid {
-        case true?: rows.append(("MAC check", "valid (\(describe(d.keySource)))"))
-        case false?: rows.append(("MAC check", "no given or derived key verifies"))
+        case true?: rows.append(("MAC check", .text("valid (\(describe(d.keySource)))")))
+        case false?: rows.append(("MAC check", .text("no given or derived key verifies")))
         case nil: break
         }
         if showKeys {
-            if let k = d.aesKey { rows.append(("AES key", k.hex)) }
-            if let k = d.macKey { rows.append(("MAC key", k.hex)) }
-            if let k = d.extraSymmetricKey { rows.append(("extra symmetric key", k.hex)) }
+            if let k = d.aesKey { rows.append(("AES key", .hex(k.octets))) }
+            if let k = d.macKey { rows.append(("MAC key", .hex(k.octets))) }
+            if let k = d.extraSymmetricKey { rows.append(("extra symmetric key", .hex(k.octets))) }
         }
         if let p = d.plaintext {
-            rows.append(("message", TextEscaping.quoted(p.message)))
+            rows.append(("message", .text(TextEscaping.quoted(p.message))))
             for t in p.tlvs { rows += tlvRows(t) }
         } else if let bytes = d.plaintextBytes {
-            rows.append(("plaintext", Hex.encode(bytes.octets)))
+            rows.append(("plaintext", .hex(bytes.octets)))
         }
-        if let problem = d.plaintextProblem { rows.append(("TLVs", "unreadable: \(problem)")) }
+        if let problem = d.plaintextProblem { rows.append(("TLVs", .text("unreadable: \(problem)"))) }
         return rows
     }
 
-    func tlvRows(_ t: TLV) -> [(String, String)] {
+    func tlvRows(_ t: TLV) -> [Row] {
         let name = t.kind?.name ?? "unknown type"
-        var rows = [("TLV type \(t.type)", "\(name), \(t.value.count) bytes")]
+        var rows: [Row] = [("TLV type \(t.type)", .text("\(name), \(t.value.count) bytes"))]
         switch try? t.content() {
         case .smp(let question, let mpis)?:
-            if let question { rows.append(("  question", TextEscaping.quoted(question))) }
-            for (i, m) in mpis.enumerated() { rows.append(("  MPI \(i + 1)", Hex.encode(m.bytes))) }
+            if let question { rows.append(("  question", .text(TextEscaping.quoted(question)))) }
+            for (i, m) in mpis.enumerated() { rows.append(("  MPI \(i + 1)", .hex(m.bytes))) }
         case .extraSymmetricKey(let use, let data)?:
-            rows.append(("  use", "\(use)"))
-            rows.append(("  use data", hexWithLength(data)))
+            rows.append(("  use", .text("\(use)")))
+            rows.append(("  use data", .hexWithLength(data)))
         default:
-            if !t.value.isEmpty { rows.append(("  value", Hex.encode(t.value))) }
+            if !t.value.isEmpty { rows.append(("  value", .hex(t.value))) }
         }
         return rows
     }
 
-    func akeRows(_ a: AKEAnalysis) -> [(String, String)] {
-        var rows: [(String, String)] = []
+    func akeRows(_ a: AKEAnalysis) -> [Row] {
+        var rows: [Row] = []
         if let o = a.opening {
-            if let gx = o.gx { rows.append(("opened g^x", hexWithLength(gx.bytes))) }
-            rows.append(("commitment", o.hashMatches ? "SHA-256(g^x) matches the D-H Commit" : "does NOT match the D-H Commit"))
+            if let gx = o.gx { rows.append(("opened g^x", .hexWithLength(gx.bytes))) }
+            rows.append(("commitment", .text(o.hashMatches ? "SHA-256(g^x) matches the D-H Commit" : "does NOT match the D-H Commit")))
         }
         if let keys = a.keys {
             let (first, second) = keys.ssidHalves
-            rows.append(("ssid", "\(first) \(second)"))
+            rows.append(("ssid", .text("\(first) \(second)")))
             if showKeys {
-                rows += [("c", keys.c.hex), ("c'", keys.cPrime.hex), ("m1", keys.m1.hex), ("m2", keys.m2.hex),
-                         ("m1'", keys.m1Prime.hex), ("m2'", keys.m2Prime.hex)]
+                rows += [("c", .hex(keys.c.octets)), ("c'", .hex(keys.cPrime.octets)), ("m1", .hex(keys.m1.octets)),
+                         ("m2", .hex(keys.m2.octets)), ("m1'", .hex(keys.m1Prime.octets)), ("m2'", .hex(keys.m2Prime.octets))]
             }
         }
         if let check = a.signatureCheck {
-            rows.append(("signature MAC", check.macValid ? "valid" : "INVALID"))
+            rows.append(("signature MAC", .text(check.macValid ? "valid" : "INVALID")))
             if let part = check.signedPart {
-                rows.append(("long-term key", part.publicKey.fingerprint.human))
-                rows.append(("D-H keyid", "\(part.keyID)"))
-                rows.append(("signature", check.signatureValid ? "valid" : "INVALID"))
+                rows.append(("long-term key", .text(part.publicKey.fingerprint.human)))
+                rows.append(("D-H keyid", .text("\(part.keyID)")))
+                rows.append(("signature", .text(check.signatureValid ? "valid" : "INVALID")))
             }
-            if let p = check.problem { rows.append(("signed part", "unreadable: \(p)")) }
+            if let p = check.problem { rows.append(("signed part", .text("unreadable: \(p)"))) }
         } else if let missing = a.missing, keysGiven {
-            rows.append(("keys", missing))
+            rows.append(("keys", .text(missing)))
         }
         return rows
     }

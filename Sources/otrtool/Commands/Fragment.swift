@@ -206,7 +206,7 @@ extension OTRTool.FragmentCommand {
                                                                    form: chosen, sender: senderTag, receiver: receiverTag).render())
                         } else {
                             out.write(bytes: fragment)
-                            out.write(bytes: CollectionOfOne(terminator))
+                            out.write(bytes: [terminator])
                         }
                     }
                 } catch let error as OTRError {
@@ -300,7 +300,7 @@ extension OTRTool.FragmentCommand {
                             out.writeLine(FragmentReport.messageJSON(message, positions: positions).render())
                         } else {
                             out.write(bytes: message.message)
-                            out.write(bytes: CollectionOfOne(terminator))
+                            out.write(bytes: [terminator])
                         }
                     case .problem(let problem):
                         diagnostics.report(positions.location(problem.position).description, problem.description,
@@ -320,7 +320,7 @@ extension OTRTool.FragmentCommand {
                     out.writeLine(FragmentReport.unfragmentedJSON(line, location: location).render())
                 } else {
                     out.write(bytes: line)
-                    out.write(bytes: CollectionOfOne(terminator))
+                    out.write(bytes: [terminator])
                 }
             }
             handle(reassembler.finish())

@@ -27,7 +27,7 @@ enum JSON {
             JSON.appendQuoted(Array(valid.utf8), into: &out)
         case .hex(let bytes):
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: Hex.encodeBytes(bytes))
+            JSON.appendHex(bytes, into: &out)
             out.append(UInt8(ascii: "\""))
         case .int(let v):
             out.append(contentsOf: String(v).utf8)
@@ -56,6 +56,22 @@ enum JSON {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Lowercase hex of `bytes`, appended without an intermediate String.
+    static func appendHex(_ bytes: [UInt8], into out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
+        out.withUnsafeMutableBufferPointer { o in
+            hexDigits.withUnsafeBufferPointer { digits in
+                var j = start
+                for b in bytes {
+                    o[j] = digits[Int(b >> 4)]
+                    o[j + 1] = digits[Int(b & 0x0f)]
+                    j += 2
+                }
+            }
+        }
+    }
+
     /// RFC 8259 string escaping of valid UTF-8.
     static func appendQuoted(_ utf8: [UInt8], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -75,10 +91,4 @@ enum JSON {
         }
         out.append(UInt8(ascii: "\""))
     }
-}
-
-import OTR
-
-extension Hex {
-    static func encodeBytes(_ bytes: [UInt8]) -> [UInt8] { Array(Hex.encode(bytes).utf8) }
 }

@@ -21,7 +21,7 @@ final class OutputSink {
 
     func write(_ text: String) {
         var text = text
-        text.withUTF8 { write(bytes: $0) }
+        text.withUTF8 { utf8 in append { $0.append(contentsOf: utf8) } }
     }
 
     func writeLine(_ text: String) {
@@ -30,9 +30,26 @@ final class OutputSink {
         if buffer.count >= capacity { flush() }
     }
 
-    func write(bytes: some Collection<UInt8>) {
+    func write(bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= capacity { flush() }
+    }
+
+    func write(bytes: ArraySlice<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { flush() }
+    }
+
+    /// Appends straight into the output buffer, for writers that produce
+    /// megabytes (decode's hex fields) without building Strings.
+    func append(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= capacity { flush() }
+    }
+
+    /// One JSON value and a newline, rendered into the buffer.
+    func writeLine(_ json: JSON) {
+        append { json.render(into: &$0); $0.append(0x0a) }
     }
 
     func flush() {
