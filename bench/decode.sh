@@ -33,19 +33,31 @@ sh "$root/Tests/Peers/libotr/build.sh" "$work/otrpeer" >/dev/null
     done
 } | "$work/otrpeer" converse --version 3 > "$work/conversation.jsonl"
 python3 - "$work/conversation.jsonl" "$work/capture.log" "$size" <<'PY'
-import json, sys
+import base64, json, struct, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
-lines = []
-for e in events:
-    if e["event"] == "wire" and e["text"].startswith("?OTR:"):
-        lines.append("[2026-11-23 12:00:%02d] <%s@example.org> %s\n" % (e["seq"] % 60, e["from"], e["text"]))
-block = "".join(lines).encode()
+wires = [e for e in events if e["event"] == "wire" and e["text"].startswith("?OTR:")]
+
+def with_counter(text, value):
+    """The same Data message with another counter, so that no counter is
+    reused in the capture (decode reports reuse, as a real capture has none)."""
+    raw = bytearray(base64.b64decode(text[5:-1]))
+    if raw[2] != 3:
+        return text
+    at = 3 + (8 if raw[1] == 3 else 0) + 1 + 8
+    (length,) = struct.unpack(">I", raw[at:at + 4])
+    at += 4 + length
+    raw[at:at + 8] = struct.pack(">Q", value)
+    return "?OTR:" + base64.b64encode(bytes(raw)).decode() + "."
+
 target = int(sys.argv[3]) * 1000 * 1000
-with open(sys.argv[2], "wb") as f:
-    written = 0
+written, round = 0, 0
+with open(sys.argv[2], "w") as f:
     while written < target:
-        f.write(block)
-        written += len(block)
+        round += 1
+        for e in wires:
+            line = "[2026-11-23 12:00:%02d] <%s@example.org> %s\n" % (e["seq"] % 60, e["from"], with_counter(e["text"], round))
+            f.write(line)
+            written += len(line)
 PY
 bytes=$(wc -c < "$work/capture.log")
 lines=$(wc -l < "$work/capture.log")

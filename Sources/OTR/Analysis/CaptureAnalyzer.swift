@@ -10,8 +10,9 @@ public struct DataMessageAnalysis: Sendable {
     public var plaintext: DataPlaintext?
     /// Why the plaintext's TLVs could not be read.
     public var plaintextProblem: String?
-    /// The same counter was used before with the same keys and direction.
-    public var counterReused: Bool
+    /// The counter did not increase over the last one used with the same
+    /// keys and direction (a repeat reuses key stream).
+    public var counterProblem: String?
     /// The extra symmetric key of the keys that opened the message (v3).
     public var extraSymmetricKey: SecureBytes?
 }
@@ -50,24 +51,25 @@ public final class CaptureAnalyzer {
     /// Distinct D-H public values remembered as key candidates; a capture
     /// rotates keys every few messages, so older ones are never needed.
     public static let maximumKnownPublicValues = 64
-    /// Counter uses remembered for the reuse check.
-    public static let maximumRememberedCounters = 1 << 18
+    /// Key pairs whose last counter is remembered for the counter check; a
+    /// capture rotates keys every few messages, so older pairs are dropped.
+    public static let maximumRememberedKeyPairs = 4096
 
     private let keys: CaptureKeys
     private var commits: [UInt32: DHCommitMessage] = [:]
     private var akeValues: [UInt32: (gx: MPI?, gy: MPI?)] = [:]
     private var knownPublics: [MPI] = []
     private var derived: [DerivedKey: DataKeys] = [:]
-    private var counters: Set<CounterUse> = []
+    private var lastCounters: [KeyPairUse: UInt64] = [:]
+    private var keyPairOrder: [KeyPairUse] = []
 
-    /// One use of a counter: the keys (by keyids and the sender's next
-    /// key, which tells the two directions apart in version 2) and the value.
-    struct CounterUse: Hashable {
+    /// The keys of a Data message, by keyids and a hash of the sender's
+    /// next key (which tells the two directions apart in version 2).
+    struct KeyPairUse: Hashable {
         let senderInstance: UInt32
         let senderKeyID: UInt32
         let recipientKeyID: UInt32
-        let counter: UInt64
-        let nextKey: MPI
+        let nextKey: Int
     }
 
     struct DerivedKey: Hashable {
@@ -97,8 +99,8 @@ public final class CaptureAnalyzer {
             analysis.ake = signature(m)
         case .data(let m):
             analysis.data = data(m, binary: binary)
-            if analysis.data?.counterReused == true {
-                analysis.violations.append("counter \(Hex.encode(m.counter)) reused with the same keys")
+            if let problem = analysis.data?.counterProblem {
+                analysis.violations.append(problem)
             }
             remember(m.nextDHKey)
         case .version1, .unknownVersion:
@@ -181,8 +183,8 @@ public final class CaptureAnalyzer {
     }
 
     private func data(_ m: DataMessage, binary: [UInt8]) -> DataMessageAnalysis {
-        var result = DataMessageAnalysis(counterReused: false)
-        result.counterReused = noteCounter(m)
+        var result = DataMessageAnalysis(counterProblem: nil)
+        result.counterProblem = noteCounter(m)
         guard let (source, aes, mac, extra) = findKeys(m, binary: binary) else {
             if !keys.isEmpty { result.macValid = false }
             return result
@@ -203,12 +205,29 @@ public final class CaptureAnalyzer {
         return result
     }
 
-    private func noteCounter(_ m: DataMessage) -> Bool {
+    /// Spec "Data Message": the counter "should monotonically increase ...
+    /// for each message sent with the same (sender keyid, recipient keyid)
+    /// pair"; a repeat reuses AES-CTR key stream. Only the last counter of
+    /// each key pair is kept, so memory stays flat however long the capture.
+    private func noteCounter(_ m: DataMessage) -> String? {
         let value = m.counter.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let use = CounterUse(senderInstance: (m.header.senderInstance ?? .none).rawValue, senderKeyID: m.senderKeyID,
-                             recipientKeyID: m.recipientKeyID, counter: value, nextKey: m.nextDHKey)
-        if counters.count >= Self.maximumRememberedCounters { counters.removeAll() }
-        return !counters.insert(use).inserted
+        let pair = KeyPairUse(senderInstance: (m.header.senderInstance ?? .none).rawValue, senderKeyID: m.senderKeyID,
+                              recipientKeyID: m.recipientKeyID, nextKey: m.nextDHKey.hashValue)
+        defer { lastCounters[pair] = value }
+        guard let last = lastCounters[pair] else {
+            keyPairOrder.append(pair)
+            if keyPairOrder.count > Self.maximumRememberedKeyPairs {
+                lastCounters[keyPairOrder.removeFirst()] = nil
+            }
+            return nil
+        }
+        if value == last {
+            return "counter \(Hex.encode(m.counter)) reused with the same keys (AES-CTR key stream repeats)"
+        }
+        if value < last {
+            return "counter \(Hex.encode(m.counter)) is lower than \(String(last, radix: 16)) used before with the same keys; it must increase"
+        }
+        return nil
     }
 
     private func findKeys(_ m: DataMessage, binary: [UInt8]) -> (DataKeySource, SecureBytes?, SecureBytes, SecureBytes?)? {

@@ -259,7 +259,7 @@ struct DecodeReport {
         var fields: [(String, JSON)] = []
         if let d = a.data {
             fields.append(("mac_valid", d.macValid.map { .bool($0) } ?? .null))
-            fields.append(("counter_reused", .bool(d.counterReused)))
+            fields.append(("counter_problem", d.counterProblem.map { .string($0) } ?? .null))
             if d.keySource != nil { fields.append(("key_source", .string(describe(d.keySource)))) }
             if showKeys {
                 if let k = d.aesKey { fields.append(("aes_key", .hex(k.octets))) }
