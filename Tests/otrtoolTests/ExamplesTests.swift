@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// The examples the README shows work as it says.
+struct ExamplesTests {
+    static var examples: URL { Tool.repositoryRoot.appendingPathComponent("examples") }
+
+    @Test func theQuickStartDecodesTheExampleCapture() throws {
+        let result = try Tool.run(["decode", Self.examples.appendingPathComponent("capture.log").path])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("D-H Commit message"))
+        #expect(result.out.contains("commitment           SHA-256(g^x) matches the D-H Commit"))
+        #expect(result.out.components(separatedBy: "Data message (").count - 1 == 8)
+    }
+
+    @Test func alicesExponentsOpenEveryMessageOfTheExampleCapture() throws {
+        let keys = try FileManager.default.contentsOfDirectory(atPath: Self.examples.path)
+            .filter { $0.hasPrefix("alice-dh-") }.sorted()
+            .flatMap { ["--dh-private", "file:" + Self.examples.appendingPathComponent($0).path] }
+        #expect(keys.count == 10)
+        let result = try Tool.run(["decode", "--json"] + keys + [Self.examples.appendingPathComponent("capture.log").path])
+        #expect(result.status == 0, "\(result.err)")
+        let objects = try Tool.jsonLines(result)
+        let analyses = objects.compactMap { $0["analysis"] as? [String: Any] }
+        let texts = analyses.compactMap { ($0["plaintext"] as? [String: Any])?["message"] as? String }
+        #expect(texts.contains("Hi Bob, are you there?"))
+        #expect(texts.contains("yes — all good"))
+        #expect(texts.contains("see you at 8"))
+        let tlvTypes = analyses.flatMap { (($0["plaintext"] as? [String: Any])?["tlvs"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? Int } }
+        #expect(tlvTypes == [7, 3, 4, 5, 1], "SMP 1Q, 2, 3, 4 and Disconnected")
+        #expect(analyses.filter { $0["signature_valid"] as? Bool == true }.count == 2)
+        #expect(analyses.filter { $0["mac_valid"] as? Bool == true }.count == 8)
+    }
+
+    @Test func theOffersExampleShowsEveryKindAndItsBrokenQuery() throws {
+        let result = try Tool.run(["parse-tag", "--json", Self.examples.appendingPathComponent("offers.txt").path])
+        #expect(result.status == 2)
+        #expect(result.err.contains("offers.txt:6: query message at byte 31: version list not terminated"))
+        let kinds = try Tool.jsonLines(result).flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String } }
+        #expect(Set(kinds) == ["query", "error", "whitespace-tag"])
+    }
+}
