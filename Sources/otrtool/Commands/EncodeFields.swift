@@ -28,6 +28,15 @@ struct HeaderOptions: ParsableArguments {
     }
 }
 
+/// A D-H public value given directly in hex, or computed from a private
+/// exponent; the commands' validate() makes sure exactly one is given.
+private func dhPublicValue(secret: SecretSource?, hex: String?) throws -> MPI {
+    if let secret {
+        return try DHKeyPair(privateKey: MPI(bytes: try secret.read("--dh-private"))).publicKey
+    }
+    return MPI(bytes: try Hex.decode(hex ?? ""))
+}
+
 /// Parses "23" or "2,3" into versions, as parse-tag does.
 private func versionList(_ text: String) throws -> [OTRVersion] {
     try OTRTool.ParseTag.versions(text)
@@ -99,12 +108,7 @@ extension OTRTool.Encode {
         }
 
         func run() throws {
-            let value: MPI
-            if let dhPrivate {
-                value = try DHKeyPair(privateKey: MPI(bytes: try dhPrivate.read("--dh-private"))).publicKey
-            } else {
-                value = MPI(bytes: try Hex.decode(gx ?? ""))
-            }
+            let value = try dhPublicValue(secret: dhPrivate, hex: gx)
             let key = try r?.read("--r") ?? SystemRandom().bytes(16)
             guard key.count == 16 else { throw SecretError("--r: must be 16 bytes") }
             let gxmpi = value.encoded
@@ -131,12 +135,7 @@ extension OTRTool.Encode {
         }
 
         func run() throws {
-            let value: MPI
-            if let dhPrivate {
-                value = try DHKeyPair(privateKey: MPI(bytes: try dhPrivate.read("--dh-private"))).publicKey
-            } else {
-                value = MPI(bytes: try Hex.decode(gy ?? ""))
-            }
+            let value = try dhPublicValue(secret: dhPrivate, hex: gy)
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             wrapping.write(Armour.wrap(try EncodedMessage.dhKey(DHKeyMessage(header: header.header(.dhKey), gy: value)).serialize()), to: out)
