@@ -119,6 +119,15 @@ public struct TranscriptScanner {
         return items
     }
 
+    /// Counts a line the caller could not feed (one longer than its limit):
+    /// a message still open cannot continue across it, and later items keep
+    /// the input's line numbers.
+    public mutating func skipLine() -> [Item] {
+        let items = finish()
+        lineNumber += 1
+        return items
+    }
+
     /// Ends the input: anything still open is reported unterminated.
     public mutating func finish() -> [Item] {
         var items: [Item] = []
@@ -146,6 +155,11 @@ public struct TranscriptScanner {
                     items.append(Item(kind: .encoded(armoured), line: line, offset: r.lowerBound))
                 } else if range.upperBound == text.count {
                     pending = (line, r.lowerBound, armoured)  // may continue on the next line
+                } else if let dot = text[range.upperBound...].firstIndex(of: UInt8(ascii: ".")) {
+                    // A character that is not base64 stops the run before the
+                    // closing ".": hand over the whole message so that the
+                    // decoder names the character and its offset.
+                    items.append(Item(kind: .encoded(Array(text[range.lowerBound...dot])), line: line, offset: r.lowerBound))
                 } else {
                     items.append(Item(kind: .unterminated(armoured), line: line, offset: r.lowerBound))
                 }

@@ -6,7 +6,7 @@ public struct InstanceTag: RawRepresentable, Hashable, Sendable, Comparable, Cus
     public init(rawValue: UInt32) { self.rawValue = rawValue }
     public init(_ value: UInt32) { self.rawValue = value }
 
-    public static let none = InstanceTag(0)
+    public static let zero = InstanceTag(0)
     /// The smallest valid instance tag.
     public static let minimum = InstanceTag(0x100)
 

@@ -60,8 +60,8 @@ public struct MessageHeader: Sendable, Equatable {
         writer.writeShort(version)
         writer.writeByte(type)
         if MessageHeader.hasInstanceTags(version: version) {
-            writer.writeInt((senderInstance ?? .none).rawValue)
-            writer.writeInt((receiverInstance ?? .none).rawValue)
+            writer.writeInt((senderInstance ?? .zero).rawValue)
+            writer.writeInt((receiverInstance ?? .zero).rawValue)
         }
     }
 

@@ -53,6 +53,10 @@ extension OTRTool {
                     current = location.source
                     scanner = TranscriptScanner()
                 }
+                // Lines skipped as too long were never fed to the scanner.
+                while scanner.lineNumber + 1 < location.line {
+                    session.handle(scanner.skipLine(), source: location.source, named: input.namesSources)
+                }
                 session.handle(scanner.feed(line), source: location.source, named: input.namesSources)
             }
             if let last = current {
