@@ -73,15 +73,20 @@ public enum EncodedMessage: Sendable, Equatable {
         }
         r = ByteReader(bytes)
         let header = try MessageHeader.read(&r)
-        let message: EncodedMessage
-        switch MessageType(rawValue: header.type) {
-        case .dhCommit: message = .dhCommit(try DHCommitMessage.read(header, &r))
-        case .dhKey: message = .dhKey(try DHKeyMessage.read(header, &r))
-        case .revealSignature: message = .revealSignature(try RevealSignatureMessage.read(header, &r))
-        case .signature: message = .signature(try SignatureMessage.read(header, &r))
-        case .data: message = .data(try DataMessage.read(header, &r))
-        case nil:
+        guard let type = MessageType(rawValue: header.type) else {
             throw OTRError.malformed("message type", at: 2, "0x\(Hex.encode([header.type])) is not a message type of version \(version)")
+        }
+        let message: EncodedMessage
+        do {
+            switch type {
+            case .dhCommit: message = .dhCommit(try DHCommitMessage.read(header, &r))
+            case .dhKey: message = .dhKey(try DHKeyMessage.read(header, &r))
+            case .revealSignature: message = .revealSignature(try RevealSignatureMessage.read(header, &r))
+            case .signature: message = .signature(try SignatureMessage.read(header, &r))
+            case .data: message = .data(try DataMessage.read(header, &r))
+            }
+        } catch let error as OTRError {
+            throw error.within("\(type.name) message")
         }
         guard r.isAtEnd else {
             throw OTRError.malformed("\(message.name) message", at: r.offset, "\(r.remaining) trailing bytes after the last field")
