@@ -173,13 +173,13 @@ _otrtool() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    decode|encode|parse-tag|fragment|keygen|fingerprint|convert-key|help)
+    decode|encode|parse-tag|fragment|keygen|fingerprint|convert-key|derive|forge|help)
         # Offer subcommand argument completions
         "_otrtool_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'decode encode parse-tag fragment keygen fingerprint convert-key help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'decode encode parse-tag fragment keygen fingerprint convert-key derive forge help' -- "${cur}"))
         ;;
     esac
 }
@@ -681,6 +681,251 @@ _otrtool_convert-key() {
         ;;
     '-o'|'--output')
         __otrtool_add_completions -f
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_derive() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __otrtool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    session|mac-key)
+        # Offer subcommand argument completions
+        "_otrtool_derive_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'session mac-key' -- "${cur}"))
+        ;;
+    esac
+}
+
+_otrtool_derive_session() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--their-public)
+    non_repeating_options=(--dh-private --ake-role)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--dh-private')
+        return
+        ;;
+    '--their-public')
+        return
+        ;;
+    '--ake-role')
+        __otrtool_add_completions -W 'alice'$'\n''bob'
+        return
+        ;;
+    esac
+}
+
+_otrtool_derive_mac-key() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--aes-key)
+    non_repeating_options=()
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--aes-key')
+        return
+        ;;
+    esac
+}
+
+_otrtool_forge() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __otrtool_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    reencrypt|modify|remac|transcript)
+        # Offer subcommand argument completions
+        "_otrtool_forge_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'reencrypt modify remac transcript' -- "${cur}"))
+        ;;
+    esac
+}
+
+_otrtool_forge_reencrypt() {
+    repeating_flags=()
+    non_repeating_flags=(--force --json --version -h --help)
+    repeating_options=(--line --tlv)
+    non_repeating_options=(--max-line-length --aes-key --mac-key --text --counter)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--line')
+        return
+        ;;
+    '--aes-key')
+        return
+        ;;
+    '--mac-key')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--tlv')
+        return
+        ;;
+    '--counter')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_forge_modify() {
+    repeating_flags=()
+    non_repeating_flags=(--force --json --version -h --help)
+    repeating_options=(--line)
+    non_repeating_options=(--max-line-length --mac-key --old --new --old-hex --new-hex --offset)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--line')
+        return
+        ;;
+    '--mac-key')
+        return
+        ;;
+    '--old')
+        return
+        ;;
+    '--new')
+        return
+        ;;
+    '--old-hex')
+        return
+        ;;
+    '--new-hex')
+        return
+        ;;
+    '--offset')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_forge_remac() {
+    repeating_flags=()
+    non_repeating_flags=(--allow-violations --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--mac-key --protocol-version --sender-instance --receiver-instance --flags --sender-keyid --recipient-keyid --next-dh-key --counter --encrypted --old-mac-keys)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--mac-key')
+        return
+        ;;
+    '--protocol-version')
+        return
+        ;;
+    '--sender-instance')
+        return
+        ;;
+    '--receiver-instance')
+        return
+        ;;
+    '--flags')
+        return
+        ;;
+    '--sender-keyid')
+        return
+        ;;
+    '--recipient-keyid')
+        return
+        ;;
+    '--next-dh-key')
+        return
+        ;;
+    '--counter')
+        return
+        ;;
+    '--encrypted')
+        return
+        ;;
+    '--old-mac-keys')
+        return
+        ;;
+    esac
+}
+
+_otrtool_forge_transcript() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=(--modify --rewrite --aes-key --mac-key)
+    non_repeating_options=()
+    __otrtool_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--modify')
+        return
+        ;;
+    '--rewrite')
+        return
+        ;;
+    '--aes-key')
+        return
+        ;;
+    '--mac-key')
         return
         ;;
     esac

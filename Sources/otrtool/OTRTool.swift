@@ -33,6 +33,8 @@ struct OTRTool: ParsableCommand {
             Keygen.self,
             FingerprintCommand.self,
             ConvertKey.self,
+            Derive.self,
+            Forge.self,
         ]
     )
 

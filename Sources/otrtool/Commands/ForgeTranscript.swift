@@ -1,0 +1,161 @@
+import ArgumentParser
+import OTR
+
+extension OTRTool.Forge {
+    struct Transcript: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "transcript",
+            abstract: "Report which messages of a capture anyone can forge with the MAC keys revealed in it; write it with messages altered."
+        )
+
+        @Argument(help: ArgumentHelp("The capture; standard input when absent or \"-\".", valueName: "file"), completion: .file())
+        var file: String = "-"
+
+        @Option(name: .customLong("modify"), help: ArgumentHelp(
+            "Change known plaintext of the Data message on LINE: the bytes OLD at OFFSET become NEW (as long as OLD); repeatable.",
+            valueName: "line:offset:old:new"))
+        var modifications: [String] = []
+
+        @Option(name: .customLong("rewrite"), help: ArgumentHelp(
+            "Encrypt TEXT in place of the Data message on LINE; needs its AES key (--aes-key); repeatable.",
+            valueName: "line:text"))
+        var rewrites: [String] = []
+
+        @Option(name: .customLong("aes-key"), help: ArgumentHelp("An AES key a party held; repeatable.", valueName: "secret"))
+        var aesKeys: [SecretSource] = []
+
+        @Option(name: .customLong("mac-key"), help: ArgumentHelp("A MAC key a party held, beyond those revealed; repeatable.", valueName: "secret"))
+        var macKeys: [SecretSource] = []
+
+        @OptionGroup var output: OutputOptions
+
+        struct Edit {
+            enum Change {
+                case modify(offset: Int, old: [UInt8], new: [UInt8])
+                case rewrite(text: [UInt8])
+            }
+            var line: Int
+            var change: Change
+        }
+
+        func edits() throws -> [Edit] {
+            var result: [Edit] = []
+            for spec in modifications {
+                let parts = spec.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+                guard parts.count == 4, let line = Int(parts[0]), line > 0, let offset = Int(parts[1]), offset >= 0 else {
+                    throw ValidationError("--modify \(spec): expected LINE:OFFSET:OLD:NEW")
+                }
+                let old = Array(parts[2].utf8), new = Array(parts[3].utf8)
+                guard old.count == new.count else {
+                    throw ValidationError("--modify \(spec): OLD is \(old.count) bytes and NEW \(new.count); they must be equally long")
+                }
+                result.append(Edit(line: line, change: .modify(offset: offset, old: old, new: new)))
+            }
+            for spec in rewrites {
+                let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, let line = Int(parts[0]), line > 0 else {
+                    throw ValidationError("--rewrite \(spec): expected LINE:TEXT")
+                }
+                result.append(Edit(line: line, change: .rewrite(text: Array(parts[1].utf8))))
+            }
+            return result
+        }
+
+        func validate() throws {
+            _ = try edits()
+            if !rewrites.isEmpty && aesKeys.isEmpty {
+                throw ValidationError("--rewrite needs the message's AES key (--aes-key): revealed MAC keys do not decrypt")
+            }
+        }
+
+        func run() throws {
+            let aes = try aesKeys.map { try readKey($0, "--aes-key", count: 16) }
+            let macs = try macKeys.map { try readKey($0, "--mac-key", count: 20) }
+            let edits = try edits()
+            let diagnostics = Diagnostics(command: "forge transcript")
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+
+            let input = try InputOptions.parse(file == "-" ? [] : [file])
+            var lines: [[UInt8]] = []
+            input.forEachLine(diagnostics: diagnostics) { _, line in lines.append(line) }
+            var captured: [TranscriptForgery.CapturedMessage] = []
+            var scanner = TranscriptScanner()
+            func take(_ items: [TranscriptScanner.Item]) {
+                for item in items {
+                    guard case .encoded(let armoured) = item.kind else { continue }
+                    guard let binary = try? Armour.unwrap(armoured), case .data(let m)? = try? EncodedMessage.read(binary) else { continue }
+                    captured.append(.init(line: item.line, armoured: armoured, binary: binary, message: m))
+                }
+            }
+            for line in lines { take(scanner.feed(line)) }
+            take(scanner.finish())
+            let forgery = TranscriptForgery(messages: captured)
+            let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0, named: file != "-") })
+
+            guard !edits.isEmpty else {
+                if output.json {
+                    for a in forgery.assessments { out.writeLine(report.json(a)) }
+                    out.writeLine(report.summaryJSON)
+                } else {
+                    for a in forgery.assessments { out.writeLine(report.text(a)) }
+                    out.writeLine(report.summary)
+                }
+                out.flush()
+                try diagnostics.finish()
+                return
+            }
+
+            for edit in edits {
+                let location = SourceLocation(source: file, line: edit.line, named: file != "-").description
+                guard let index = captured.firstIndex(where: { $0.line == edit.line }) else {
+                    diagnostics.report(location, "no Data message starts on this line", status: .malformedInput)
+                    continue
+                }
+                let message = captured[index].message, original = captured[index].binary
+                do {
+                    let forged: DataMessage
+                    switch edit.change {
+                    case .modify(let offset, let old, let new):
+                        var candidates: [SecureBytes] = []
+                        if case .byAnyone(let k) = forgery.assessments[index].forgeability { candidates.append(SecureBytes(k.key)) }
+                        candidates += macs + aes.map { DataKeys.macKey(forAESKey: $0) }
+                        guard let key = candidates.first(where: { (try? message.verifyMAC(macKey: $0, original: original)) == true }) else {
+                            diagnostics.report(location, "MAC key not revealed in the capture and not given (--mac-key): only a key holder can forge this message",
+                                               status: .checkFailed)
+                            continue
+                        }
+                        forged = try message.modified(replacing: old, with: new, at: offset, macKey: key)
+                    case .rewrite(let text):
+                        guard let key = aes.first(where: {
+                            (try? message.verifyMAC(macKey: DataKeys.macKey(forAESKey: $0), original: original)) == true }) else {
+                            diagnostics.report(location, "no --aes-key verifies this message; its text can be rewritten only with its AES key",
+                                               status: .checkFailed)
+                            continue
+                        }
+                        var plaintext = DataPlaintext(message: text)
+                        if let old = try? DataPlaintext.parse(try message.decrypt(aesKey: key)) { plaintext.tlvs = old.tlvs }
+                        forged = try message.reencrypted(with: plaintext, aesKey: key)
+                    }
+                    let armoured = Array(try EncodedMessage.data(forged).armoured().utf8)
+                    let lineIndex = edit.line - 1
+                    guard let range = lines[lineIndex].firstRange(of: captured[index].armoured) else {
+                        diagnostics.report(location, "the message is wrapped over lines or escaped; cannot put the forgery in its place",
+                                           status: .malformedInput)
+                        continue
+                    }
+                    lines[lineIndex].replaceSubrange(range, with: armoured)
+                    captured[index].armoured = armoured
+                } catch {
+                    diagnostics.report(location, "\(error)", status: .malformedInput)
+                }
+            }
+            for line in lines {
+                out.write(bytes: line)
+                out.write("\n")
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+}
