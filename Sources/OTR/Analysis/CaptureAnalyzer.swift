@@ -59,6 +59,7 @@ public final class CaptureAnalyzer {
     private var commits: [UInt32: DHCommitMessage] = [:]
     private var akeValues: [UInt32: (gx: MPI?, gy: MPI?)] = [:]
     private var knownPublics: [MPI] = []
+    private var knownPublicSet: Set<MPI> = []
     private var derived: [DerivedKey: DataKeys] = [:]
     private var lastCounters: [KeyPairUse: UInt64] = [:]
     private var keyPairOrder: [KeyPairUse] = []
@@ -175,10 +176,11 @@ public final class CaptureAnalyzer {
     // MARK: Data messages
 
     private func remember(_ y: MPI) {
-        guard DHGroup.isValidPublicValue(y), !knownPublics.contains(y) else { return }
+        guard !knownPublicSet.contains(y), DHGroup.isValidPublicValue(y) else { return }
         knownPublics.append(y)
+        knownPublicSet.insert(y)
         if knownPublics.count > Self.maximumKnownPublicValues {
-            knownPublics.removeFirst(knownPublics.count - Self.maximumKnownPublicValues)
+            knownPublicSet.remove(knownPublics.removeFirst())
         }
     }
 

@@ -37,8 +37,10 @@ public enum DHGroup {
     /// Spec "Authenticated Key Exchange" / "Data Message": a received
     /// g^x or g^y must satisfy 2 <= value <= p - 2.
     public static func isValidPublicValue(_ y: MPI) -> Bool {
-        y >= MPI(2) && y <= upperBound
+        y >= two && y <= upperBound
     }
+
+    static let two = MPI(2)
 
     /// Throws naming `field` when `y` is outside 2..p-2.
     public static func checkPublicValue(_ y: MPI, field: String) throws {
