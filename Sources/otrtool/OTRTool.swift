@@ -35,6 +35,8 @@ struct OTRTool: ParsableCommand {
             ConvertKey.self,
             Derive.self,
             Forge.self,
+            Simulate.self,
+            SessionCommand.self,
         ]
     )
 

@@ -99,21 +99,21 @@ struct ForgeInteropTests {
 
     @Test func aLiveLibotrReceiverAcceptsForgedMessagesMidSession() throws {
         let dir = try TemporaryDirectory("forge-live")
-        let alice = try LivePeer(["receive", "--key", dir.path("alice.key"), "--account", "alice@example.org",
+        let alice = try LiveProcess.libotr(["receive", "--key", dir.path("alice.key"), "--account", "alice@example.org",
                                   "--peer", "bob@example.org", "--name", "alice"])
-        let bob = try LivePeer(["receive", "--key", dir.path("bob.key"), "--account", "bob@example.org",
+        let bob = try LiveProcess.libotr(["receive", "--key", dir.path("bob.key"), "--account", "bob@example.org",
                                 "--peer", "alice@example.org", "--name", "bob"])
         defer { alice.close(); bob.close() }
 
         /// Delivers every message each side sends to the other until quiet.
-        func relay(_ first: [[String: Any]], from start: LivePeer) throws {
+        func relay(_ first: [[String: Any]], from start: LiveProcess) throws {
             var pending = first, sender = start
             while true {
                 let wires = pending.filter { $0["event"] as? String == "wire" }.compactMap { $0["text"] as? String }
                 if wires.isEmpty { return }
                 let receiver = sender === alice ? bob : alice
                 pending = []
-                for w in wires { pending += try receiver.send("in: " + LivePeer.escape(w)) }
+                for w in wires { pending += try receiver.send("in: " + LiveProcess.escape(w)) }
                 sender = receiver
             }
         }
@@ -152,50 +152,5 @@ struct ForgeInteropTests {
         let analysis = try #require(decoded.first?["analysis"] as? [String: Any])
         #expect(analysis["mac_valid"] as? Bool == true)
         #expect((analysis["plaintext"] as? [String: Any])?["message"] as? String == "meet at dawn")
-    }
-}
-
-/// A libotr peer in `receive` mode driven line by line: each line sent is
-/// answered by the events up to its "done" event.
-final class LivePeer {
-    let process = Process()
-    let input = Pipe()
-    let output = Pipe()
-    var buffer = Data()
-
-    init(_ arguments: [String]) throws {
-        process.executableURL = try Peers.libotr()
-        process.arguments = arguments
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
-            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t")
-    }
-
-    func send(_ line: String) throws -> [[String: Any]] {
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
-        var events: [[String: Any]] = []
-        while true {
-            while let newline = buffer.firstIndex(of: 0x0a) {
-                let lineData = buffer[buffer.startIndex..<newline]
-                buffer = Data(buffer[(newline + 1)...])
-                let object = try #require(try JSONSerialization.jsonObject(with: lineData) as? [String: Any])
-                if object["event"] as? String == "done" { return events }
-                events.append(object)
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { throw PeerError("libotr peer ended before answering \(line.prefix(40))") }
-            buffer.append(chunk)
-        }
-    }
-
-    func close() {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
     }
 }

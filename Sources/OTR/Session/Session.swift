@@ -38,7 +38,7 @@ public struct Session {
         }
     }
 
-    public let configuration: Configuration
+    public private(set) var configuration: Configuration
     public private(set) var messageState: MessageState = .plaintext
     /// The last completed AKE, while the session is encrypted or finished.
     public private(set) var established: AKEResult?
@@ -72,6 +72,15 @@ public struct Session {
                                   allowedVersions: configuration.policy.allowedVersions)
         smp = SMPStateMachine(random: random)
         offerPending = configuration.policy.contains(.sendWhitespaceTag)
+    }
+
+    /// Changes the fragment size for later messages (nil: never fragment).
+    public mutating func setMaximumMessageSize(_ size: Int?) throws {
+        if let size, size < Fragmenter.minimumMessageSize(.v3) {
+            throw OTRError.invalidArgument("maximum message size",
+                                           "must be at least \(Fragmenter.minimumMessageSize(.v3)) to leave room for a fragment's header")
+        }
+        configuration.maximumMessageSize = size
     }
 
     public var authenticationState: AuthenticationState { ake.state }
@@ -517,7 +526,7 @@ public struct Session {
     private func queryMessage() -> String {
         let who = configuration.accountName.isEmpty ? "Your correspondent" : configuration.accountName
         return QueryMessage.encode(versions: configuration.policy.offeredVersions)
-            + "\n\(who) has requested an Off-the-Record private conversation, which your client does not support. "
+            + " \(who) has requested an Off-the-Record private conversation, which your client does not support. "
             + "See https://otr.cypherpunks.ca/ for more information."
     }
 }

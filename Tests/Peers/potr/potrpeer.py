@@ -637,6 +637,40 @@ def cmd_converse(args):
     return EXIT_OK
 
 
+def receive_line(ctx, raw, lineno):
+    """One input line of `receive`: a wire message, a JSON message or a command."""
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    if not raw.strip():
+        return
+    if raw.startswith(b"{"):
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+            if "text_hex" in obj:
+                data = binascii.unhexlify(obj["text_hex"])
+            else:
+                data = obj["text"].encode("utf-8")
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise UsageError("input line %d: bad JSON message: %s" % (lineno, err))
+        deliver(ctx, data)
+        return
+    if raw.startswith(b"/"):
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("input line %d: command is not UTF-8" % lineno)
+        action, argument = split_command(body)
+        if action != "text" or body.startswith("/send "):
+            try:
+                run_action(ctx, action, argument)
+            except UsageError as err:
+                raise UsageError("input line %d: %s" % (lineno, err))
+            return
+    deliver(ctx, raw)
+
+
 def cmd_receive(args):
     fragment = check_fragment_size(args.fragment)
     key = read_private_key(args.key)
@@ -656,36 +690,10 @@ def cmd_receive(args):
         if not raw:
             break
         lineno += 1
-        if raw.endswith(b"\n"):
-            raw = raw[:-1]
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        if not raw.strip():
-            continue
-        if raw.startswith(b"{"):
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-                if "text_hex" in obj:
-                    data = binascii.unhexlify(obj["text_hex"])
-                else:
-                    data = obj["text"].encode("utf-8")
-            except (ValueError, KeyError, TypeError, AttributeError) as err:
-                raise UsageError("input line %d: bad JSON message: %s" % (lineno, err))
-            deliver(ctx, data)
-            continue
-        if raw.startswith(b"/"):
-            try:
-                body = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise UsageError("input line %d: command is not UTF-8" % lineno)
-            action, argument = split_command(body)
-            if action != "text" or body.startswith("/send "):
-                try:
-                    run_action(ctx, action, argument)
-                except UsageError as err:
-                    raise UsageError("input line %d: %s" % (lineno, err))
-                continue
-        deliver(ctx, raw)
+        receive_line(ctx, raw, lineno)
+        # A driver waits for this marker before it reads what the line caused.
+        log.emit(event="done", line=lineno,
+                 msgstate=STATE_NAMES.get(ctx.state, str(ctx.state)))
     return EXIT_OK
 
 

@@ -1,0 +1,233 @@
+import ArgumentParser
+import OTR
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Musl)
+@preconcurrency import Musl
+#endif
+
+extension OTRTool {
+    struct SessionCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "session",
+            abstract: "Be one OTR endpoint over stdin/stdout, to talk to libotr or another implementation across a pipe.",
+            discussion: """
+                Each line of standard input is either a message that arrived from the \
+                peer, or a command of the local user: \(PartyCommand.summary). A line \
+                that does not start with "/" or "{" is a received message, exactly as \
+                its bytes; "//" starts a received message beginning with "/". A line \
+                starting with "{" is a JSON object whose "text" (or "text_hex") is the \
+                received message; objects with an "event" other than "wire" (another \
+                tool's events) are skipped, so the JSON Lines of a peer can be piped \
+                straight in. Commands that send text ("/smp blue") keep secrets off \
+                the command line.
+
+                Without --json, the messages to send to the peer go to standard output, \
+                one a line, and what happened (secure, received messages, SMP, errors) \
+                goes to standard error. With --json, standard output carries JSON Lines: \
+                "wire" events (the messages to send, in "text"), the session's events \
+                ("secure", "received", "smp", "symkey", "state", "finished", "ignored", \
+                "unreadable", ...) and after each input line a "done" event with the \
+                line number and message state, so a driver can wait for it.
+
+                The policy (libotr's names and bits) decides the versions and whether a \
+                whitespace tag, a Query or an Error starts the AKE. Long messages are \
+                fragmented with --fragment as libotr fragments them. The exit status is \
+                1 if an AKE, a Data message or SMP failed a check, 2 if a command or \
+                input line was malformed, else 0.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The libotr private key file with our account's key.", valueName: "file"),
+                completion: .file())
+        var keyFile: String
+
+        @Option(name: .long, help: ArgumentHelp("Our account name in the key file.", valueName: "name"))
+        var account: String
+
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("The account's protocol in the key file.", valueName: "protocol"))
+        var protocolName: String
+
+        @Option(name: .long, help: ArgumentHelp("The peer's name, shown in events.", valueName: "name"))
+        var peer = "peer"
+
+        @Option(name: .long, help: ArgumentHelp("libotr policy: never, manual, opportunistic, always, or its number.", valueName: "policy"))
+        var policy = PolicyArgument(.manual)
+
+        @Option(name: .long, help: ArgumentHelp("Our instance tag, 8 hex digits (default: the account's in --instance-tags, else random).",
+                                                valueName: "tag"))
+        var instanceTag: String?
+
+        @Option(name: .long, help: ArgumentHelp("An otr.instance_tags file to take our instance tag from.", valueName: "file"),
+                completion: .file())
+        var instanceTags: String?
+
+        @Option(name: .long, help: ArgumentHelp("Fragment messages longer than this many characters (libotr's max_message_size).",
+                                                valueName: "size"))
+        var fragment: Int?
+
+        @Flag(name: .long, help: "Also print D-H key pairs, data keys, AKE keys and SMP exponents (JSON only): for debugging, never in real use.")
+        var showSecrets = false
+
+        @Option(name: [.customLong("insecure-seed")],
+                help: ArgumentHelp("INSECURE: take every random value from this text, reproducibly, for test vectors.", valueName: "text"))
+        var insecureSeed: String?
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let fragment, fragment < Fragmenter.minimumMessageSize(.v3) {
+                throw ValidationError("--fragment must be at least \(Fragmenter.minimumMessageSize(.v3))")
+            }
+            if let instanceTag {
+                guard let tag = InstanceTag(hex: instanceTag), tag.isValidSender else {
+                    throw ValidationError("--instance-tag must be 8 hex digits, at least 00000100")
+                }
+            }
+        }
+
+        func run() throws {
+            let diagnostics = Diagnostics(command: "session")
+            let name = Array(account.utf8), proto = Array(protocolName.utf8)
+            let keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
+            guard keys.existed, let key = keys.file.account(name, protocolName: proto) else {
+                throw diagnostics.fatal(keyFile, "holds no key for \(account) (\(protocolName))", status: .noInput)
+            }
+            let random: RandomSource
+            if let insecureSeed {
+                writeStandardError("otrtool session: WARNING: --insecure-seed makes every key of this session predictable. Use it for test vectors only.")
+                random = DeterministicRandom(seedText: insecureSeed)
+            } else {
+                random = SystemRandom(level: .strong)
+            }
+            let ours = try ourInstanceTag(random: random, diagnostics: diagnostics)
+            var session: Session
+            do {
+                session = try Session(configuration: .init(longTermKey: key.key, policy: policy.policy, ourInstance: ours,
+                                                           maximumMessageSize: fragment, accountName: account),
+                                      random: random)
+            } catch {
+                throw diagnostics.fatal(nil, "\(error)", status: .usage)
+            }
+
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            let renderer = SessionEventRenderer(party: "local", secrets: showSecrets)
+            var seq = 0
+            if output.json {
+                out.writeLine(.object([("event", .string("party")), ("name", .string("local")), ("account", .string(account)),
+                                       ("protocol", .string(protocolName)), ("fingerprint", .string(key.key.publicKey.fingerprint.human)),
+                                       ("instance", .string(ours.hex)), ("policy", .int(Int(policy.policy.rawValue)))]))
+                out.flush()
+            }
+
+            func emit(_ result: SessionOutput, line: Int) {
+                for event in result.events {
+                    track(event, diagnostics: diagnostics, line: line)
+                    if output.json {
+                        if let json = renderer.json(event, seq: seq) { out.writeLine(json) }
+                    } else if let text = renderer.text(event) {
+                        writeStandardError("otrtool session: \(text)")
+                    }
+                }
+                for wire in result.wire {
+                    seq += 1
+                    if output.json {
+                        var fields: [(String, JSON)] = [("event", .string("wire")), ("from", .string("local")), ("to", .string(peer)),
+                                                        ("seq", .int(seq)), ("text", .text(wire))]
+                        if String(validating: wire, as: UTF8.self) == nil { fields.append(("text_hex", .hex(wire))) }
+                        out.writeLine(.object(fields))
+                    } else {
+                        out.write(bytes: wire)
+                        out.write("\n")
+                    }
+                }
+            }
+
+            var reader = LineReader(fd: 0)
+            var lineNumber = 0
+            while let line = reader.next() {
+                lineNumber += 1
+                switch line {
+                case .tooLong(let length):
+                    diagnostics.report("-:\(lineNumber)", "line of \(length) bytes is longer than \(LineReader.defaultMaximumLineLength); skipped",
+                                       status: .malformedInput)
+                case .text(let bytes):
+                    do {
+                        switch try Self.classify(bytes) {
+                        case .skip:
+                            break
+                        case .received(let message):
+                            seq += 1
+                            emit(session.receive(message), line: lineNumber)
+                        case .command(let command):
+                            emit(try command.apply(to: &session), line: lineNumber)
+                        }
+                    } catch {
+                        diagnostics.report("-:\(lineNumber)", "\(error)", status: .malformedInput)
+                        if output.json {
+                            out.writeLine(.object([("event", .string("error")), ("line", .int(lineNumber)), ("message", .string("\(error)"))]))
+                        }
+                    }
+                }
+                if output.json {
+                    out.writeLine(.object([("event", .string("done")), ("line", .int(lineNumber)),
+                                           ("msgstate", .string(session.messageState.rawValue))]))
+                }
+                out.flush()
+            }
+            if let error = reader.readError {
+                throw diagnostics.fatal("-", "read failed: \(String(cString: strerror(error)))", status: .ioError)
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+
+        /// Failed checks (AKE, Data message, SMP) decide exit status 1.
+        private func track(_ event: SessionEvent, diagnostics: Diagnostics, line: Int) {
+            switch event {
+            case .akeFailed(let error), .unreadable(let error, _):
+                diagnostics.report("-:\(line)", "\(error)", status: .checkFailed)
+            case .smp(.failed):
+                diagnostics.report("-:\(line)", "SMP: the secrets differ", status: .checkFailed)
+            case .smp(.cheatingDetected(let error)):
+                diagnostics.report("-:\(line)", "SMP: \(error)", status: .checkFailed)
+            default:
+                break
+            }
+        }
+
+        enum InputLine {
+            case received([UInt8])
+            case command(PartyCommand)
+            case skip
+        }
+
+        static func classify(_ bytes: [UInt8]) throws -> InputLine {
+            if bytes.first == UInt8(ascii: "{") {
+                let value = try JSONParser.parse(bytes)
+                if let event = value["event"]?.stringValue, event != "wire" { return .skip }
+                if let hex = value["text_hex"]?.stringValue { return .received(try Hex.decode(hex)) }
+                guard let text = value["text"]?.stringValue else {
+                    throw PartyCommand.SyntaxError("a JSON input line needs \"text\" or \"text_hex\"")
+                }
+                return .received(Array(text.utf8))
+            }
+            if bytes.first == UInt8(ascii: "/") {
+                if bytes.count > 1, bytes[1] == UInt8(ascii: "/") { return .received(Array(bytes.dropFirst())) }
+                return .command(try PartyCommand.parse(bytes))
+            }
+            return .received(bytes)
+        }
+
+        private func ourInstanceTag(random: RandomSource, diagnostics: Diagnostics) throws -> InstanceTag {
+            if let instanceTag, let tag = InstanceTag(hex: instanceTag) { return tag }
+            if let instanceTags {
+                let tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
+                if let tag = tags.file.tag(accountName: Array(account.utf8), protocolName: Array(protocolName.utf8)) { return tag }
+                throw diagnostics.fatal(instanceTags, "holds no instance tag for \(account) (\(protocolName))", status: .noInput)
+            }
+            return InstanceTagFile.newTag(random: random)
+        }
+    }
+}

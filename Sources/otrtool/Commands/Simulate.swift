@@ -1,0 +1,129 @@
+import ArgumentParser
+import OTR
+
+extension OTRTool {
+    struct Simulate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "simulate",
+            abstract: "Run a scripted conversation between two parties from a seed and write every message and secret.",
+            discussion: """
+                Two OTR parties, alice and bob, run in one process and talk through an \
+                in-memory network. The script (files or standard input) has one line a \
+                step; empty lines and lines starting with "#" are skipped:
+
+                  alice: TEXT        alice sends TEXT ("//" for a text starting with "/")
+                  bob: /query        a Query Message; also /ake [2|3], /smp SECRET \
+                (answers a pending request, else starts SMP), /smpq QUESTION|SECRET, \
+                /smpabort, /symkey USE [HEXDATA], /tlv TYPE HEXDATA [TEXT], /end
+                  !hold              stop delivering after each line
+                  !step              deliver the next message in flight
+                  !drop              lose the next message in flight
+                  !swap              reorder: the next two messages in flight change places
+                  !flush             deliver everything and deliver after each line again
+                  !fragment N        fragment later messages at N characters (0: never)
+
+                After each line every message in flight is delivered, answers included, \
+                until both parties are quiet (unless holding). Every random value (DSA \
+                keys, instance tags, D-H keys, r, SMP exponents, DSA nonces) comes from \
+                the seed, so the same seed and script give the same bytes: the output \
+                is a test vector. It is INSECURE by design: it prints every secret.
+
+                --json writes JSON Lines: "config", "party" (with the long-term private \
+                key), "wire" (every message, each fragment, with "seq"), "delivered", \
+                "dropped", "dh" (each D-H key pair), "secure" (ssid, AKE keys), "keys" \
+                (AES, MAC and extra keys and revealed MAC keys of every Data message), \
+                "smp_exponents", "smp", "symkey", "received", "state", "finished", \
+                "ignored", "unreadable", and "end". Its wire messages are read by \
+                decode (with --aes-key or the D-H keys printed) and by forge.
+                """
+        )
+
+        @OptionGroup var input: InputOptions
+
+        @Option(name: .long, help: ArgumentHelp("The text every random value derives from.", valueName: "text"))
+        var seed = "otrtool simulate"
+
+        @Option(name: .long, help: ArgumentHelp("alice's policy: never, manual, opportunistic, always, or libotr's number.", valueName: "policy"))
+        var alicePolicy = PolicyArgument(.manual)
+
+        @Option(name: .long, help: ArgumentHelp("bob's policy.", valueName: "policy"))
+        var bobPolicy = PolicyArgument(.manual)
+
+        @Option(name: .long, help: ArgumentHelp("Allow only this protocol version (2 or 3) in both policies.", valueName: "version"))
+        var version: UInt16?
+
+        @Option(name: .long, help: ArgumentHelp("Fragment messages longer than this many characters from the start.", valueName: "size"))
+        var fragment: Int?
+
+        @Option(name: .long, help: ArgumentHelp("Take both long-term keys from this libotr key file instead of the seed.", valueName: "file"),
+                completion: .file())
+        var keyFile: String?
+
+        @Option(name: .long, help: ArgumentHelp("alice's account (and key file entry).", valueName: "name"))
+        var aliceAccount = "alice@example.org"
+
+        @Option(name: .long, help: ArgumentHelp("bob's account (and key file entry).", valueName: "name"))
+        var bobAccount = "bob@example.org"
+
+        @Option(name: .customLong("protocol"), help: ArgumentHelp("The protocol of both accounts.", valueName: "protocol"))
+        var protocolName = "prpl-jabber"
+
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            if let version, version != 2 && version != 3 { throw ValidationError("--version must be 2 or 3") }
+            if let fragment, fragment != 0, fragment < Fragmenter.minimumMessageSize(.v3) {
+                throw ValidationError("--fragment must be 0 or at least \(Fragmenter.minimumMessageSize(.v3))")
+            }
+        }
+
+        func run() throws {
+            let diagnostics = Diagnostics(command: "simulate")
+            let random = DeterministicRandom(seedText: seed)
+            let names = ["alice", "bob"]
+            let accounts = [aliceAccount, bobAccount]
+            var keys: [DSAPrivateKey] = []
+            if let keyFile {
+                let file = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
+                for account in accounts {
+                    guard let entry = file.file.account(Array(account.utf8), protocolName: Array(protocolName.utf8)) else {
+                        throw diagnostics.fatal(keyFile, "holds no key for \(account) (\(protocolName))", status: .noInput)
+                    }
+                    keys.append(entry.key)
+                }
+            } else {
+                keys = try names.map { _ in try DSAPrivateKey.generate(random: random) }
+            }
+            var policies = [alicePolicy.policy, bobPolicy.policy]
+            if let version {
+                policies = policies.map { $0.subtracting(version == 3 ? .allowV2 : .allowV3) }
+            }
+            var sessions: [Session] = []
+            for i in 0..<2 {
+                let tag = InstanceTagFile.newTag(random: random)
+                do {
+                    sessions.append(try Session(configuration: .init(
+                        longTermKey: keys[i], policy: policies[i], ourInstance: tag,
+                        maximumMessageSize: fragment == 0 ? nil : fragment, accountName: accounts[i]), random: random))
+                } catch {
+                    throw diagnostics.fatal(nil, "\(names[i]): \(error)", status: .usage)
+                }
+            }
+
+            let out = OutputSink.standardOutput()
+            defer { out.flush() }
+            var network = SimulatedNetwork(sessions: sessions, names: names, json: output.json, out: out)
+            network.start(seed: seed, keys: keys, accounts: accounts, protocolName: protocolName, fragment: fragment)
+            input.forEachLine(diagnostics: diagnostics) { location, line in
+                do {
+                    try network.run(line, at: location.description)
+                } catch {
+                    diagnostics.report(location.description, "\(error)", status: .malformedInput)
+                }
+            }
+            network.finish()
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+}

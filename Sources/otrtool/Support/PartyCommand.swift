@@ -1,0 +1,151 @@
+import ArgumentParser
+import OTR
+
+/// What a user of one OTR party can ask for, in the line syntax that
+/// `session` reads from stdin and `simulate` scripts give after "alice:"
+/// or "bob:". "/send TEXT" sends TEXT; in a script, a line not starting
+/// with "/" is text to send too, and "//" sends a text starting with "/".
+/// TEXT, SECRET and QUESTION take the escapes \n \t \r \\ and \xHH.
+enum PartyCommand: Equatable {
+    case send([UInt8])
+    /// Send a Query Message (spec "User requests to start an OTR conversation").
+    case query
+    /// Start the AKE with a D-H Commit, in this version or the best allowed.
+    case ake(UInt16?)
+    /// Answer the pending SMP request with SECRET, or start SMP with it.
+    case smp(secret: [UInt8])
+    case smpQuestion(question: [UInt8], secret: [UInt8])
+    case smpAbort
+    case symkey(use: UInt32, useData: [UInt8])
+    /// TEXT with one more TLV of any type.
+    case tlv(type: UInt16, data: [UInt8], text: [UInt8])
+    /// End the private conversation (disconnect TLV).
+    case end
+
+    static let summary = """
+        /send TEXT | /query | /ake [2|3] | /smp SECRET | /smpq QUESTION|SECRET | /smpabort | \
+        /symkey USE [HEXDATA] | /tlv TYPE HEXDATA [TEXT] | /end
+        """
+
+    struct SyntaxError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func parse(_ line: [UInt8]) throws -> PartyCommand {
+        let slash = UInt8(ascii: "/")
+        guard line.first == slash else { return .send(try unescape(line)) }
+        if line.count > 1, line[1] == slash { return .send(try unescape(Array(line.dropFirst()))) }
+        let text = String(decoding: line, as: UTF8.self)
+        let (name, rest) = split(text.dropFirst())
+        switch name {
+        case "send":
+            return .send(try unescape(Array(rest.utf8)))
+        case "query", "start":
+            return .query
+        case "ake":
+            if rest.isEmpty { return .ake(nil) }
+            guard let v = UInt16(rest), v == 2 || v == 3 else { throw SyntaxError("/ake takes version 2 or 3, not \(rest)") }
+            return .ake(v)
+        case "smp":
+            return .smp(secret: try unescape(Array(rest.utf8)))
+        case "smpq":
+            guard let bar = rest.firstIndex(of: "|") else { throw SyntaxError("/smpq takes QUESTION|SECRET") }
+            return .smpQuestion(question: try unescape(Array(rest[..<bar].utf8)),
+                                secret: try unescape(Array(rest[rest.index(after: bar)...].utf8)))
+        case "smpabort":
+            return .smpAbort
+        case "symkey":
+            let (use, data) = split(rest)
+            guard let value = UInt32(use) else { throw SyntaxError("/symkey takes USE, a 32-bit number, then optional hex use data") }
+            return .symkey(use: value, useData: try hex(data))
+        case "tlv":
+            let (type, more) = split(rest)
+            let (data, message) = split(more)
+            let number = type.hasPrefix("0x") ? UInt16(type.dropFirst(2), radix: 16) : UInt16(type)
+            guard let number else { throw SyntaxError("/tlv takes TYPE (0-65535, decimal or 0x hex), HEXDATA and optional TEXT") }
+            return .tlv(type: number, data: data == "-" ? [] : try hex(data), text: try unescape(Array(message.utf8)))
+        case "end":
+            return .end
+        default:
+            throw SyntaxError("unknown command /\(name); commands: \(summary)")
+        }
+    }
+
+    /// Runs the command on `session`.
+    func apply(to session: inout Session) throws -> SessionOutput {
+        switch self {
+        case .send(let text): return try session.send(text)
+        case .query: return session.requestConversation()
+        case .ake(let version): return try session.startAKE(version: version)
+        case .smp(let secret):
+            return session.pendingSMPQuestion.waiting ? try session.answerSMP(secret: secret) : try session.startSMP(secret: secret)
+        case .smpQuestion(let question, let secret): return try session.startSMP(secret: secret, question: question)
+        case .smpAbort: return try session.abortSMP()
+        case .symkey(let use, let data): return try session.useExtraSymmetricKey(use: use, useData: data)
+        case .tlv(let type, let data, let text): return try session.send(text, tlvs: [TLV(type: type, value: data)])
+        case .end: return try session.end()
+        }
+    }
+
+    private static func split(_ s: Substring) -> (Substring, Substring) {
+        guard let space = s.firstIndex(of: " ") else { return (s, "") }
+        return (s[..<space], s[s.index(after: space)...])
+    }
+
+    private static func hex(_ s: Substring) throws -> [UInt8] {
+        do { return try Hex.decode(String(s)) } catch { throw SyntaxError("bad hex \"\(s)\": \(error)") }
+    }
+
+    /// \n \t \r \\ and \xHH.
+    static func unescape(_ bytes: [UInt8]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            guard b == UInt8(ascii: "\\"), i + 1 < bytes.count else { out.append(b); i += 1; continue }
+            switch bytes[i + 1] {
+            case UInt8(ascii: "n"): out.append(0x0a); i += 2
+            case UInt8(ascii: "t"): out.append(0x09); i += 2
+            case UInt8(ascii: "r"): out.append(0x0d); i += 2
+            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); i += 2
+            case UInt8(ascii: "x"):
+                guard i + 3 < bytes.count, let v = UInt8(String(decoding: bytes[i + 2...i + 3], as: UTF8.self), radix: 16) else {
+                    throw SyntaxError("\\x needs two hex digits")
+                }
+                out.append(v)
+                i += 4
+            default:
+                out.append(b)
+                i += 1
+            }
+        }
+        return out
+    }
+}
+
+/// `--policy never|manual|opportunistic|always|NUMBER` (libotr's names
+/// and bit values).
+struct PolicyArgument: ExpressibleByArgument {
+    let policy: Policy
+
+    init?(argument: String) {
+        guard let policy = Policy(name: argument) else { return nil }
+        self.policy = policy
+    }
+
+    init(_ policy: Policy) { self.policy = policy }
+
+    var defaultValueDescription: String {
+        switch policy {
+        case .never: "never"
+        case .manual: "manual"
+        case .opportunistic: "opportunistic"
+        case .always: "always"
+        default: "0x" + String(policy.rawValue, radix: 16)
+        }
+    }
+
+    static var allValueStrings: [String] { ["never", "manual", "opportunistic", "always"] }
+}
