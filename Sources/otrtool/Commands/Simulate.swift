@@ -34,7 +34,8 @@ extension OTRTool {
                 (AES, MAC and extra keys and revealed MAC keys of every Data message), \
                 "smp_exponents", "smp", "symkey", "received", "state", "finished", \
                 "ignored", "unreadable", and "end". Its wire messages are read by \
-                decode (with --aes-key or the D-H keys printed) and by forge.
+                decode (with --aes-key or the D-H keys printed) and by forge. \
+                --wire-only prints just the wire messages, one a line: a capture.
                 """
         )
 
@@ -68,9 +69,13 @@ extension OTRTool {
         @Option(name: .customLong("protocol"), help: ArgumentHelp("The protocol of both accounts.", valueName: "protocol"))
         var protocolName = "prpl-jabber"
 
+        @Flag(name: .long, help: "Print only the wire messages, one a line, in the order sent: a capture for decode and forge.")
+        var wireOnly = false
+
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
+            if wireOnly && output.json { throw ValidationError("--wire-only and --json exclude each other") }
             if let version, version != 2 && version != 3 { throw ValidationError("--version must be 2 or 3") }
             if let fragment, fragment != 0, fragment < Fragmenter.minimumMessageSize(.v3) {
                 throw ValidationError("--fragment must be 0 or at least \(Fragmenter.minimumMessageSize(.v3))")
@@ -112,7 +117,7 @@ extension OTRTool {
 
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            var network = SimulatedNetwork(sessions: sessions, names: names, json: output.json, out: out)
+            var network = SimulatedNetwork(sessions: sessions, names: names, format: wireOnly ? .wire : (output.json ? .json : .text), out: out)
             network.start(seed: seed, keys: keys, accounts: accounts, protocolName: protocolName, fragment: fragment)
             input.forEachLine(diagnostics: diagnostics) { location, line in
                 do {

@@ -7,7 +7,8 @@ import OTR
 struct SimulatedNetwork {
     private var sessions: [Session]
     private let names: [String]
-    private let json: Bool
+    enum Format { case text, json, wire }
+    private let format: Format
     private let out: OutputSink
     private let renderers: [SessionEventRenderer]
 
@@ -25,10 +26,10 @@ struct SimulatedNetwork {
     /// is stopped here.
     static let maximumDeliveriesPerLine = 100_000
 
-    init(sessions: [Session], names: [String], json: Bool, out: OutputSink) {
+    init(sessions: [Session], names: [String], format: Format, out: OutputSink) {
         self.sessions = sessions
         self.names = names
-        self.json = json
+        self.format = format
         self.out = out
         renderers = names.map { SessionEventRenderer(party: $0, secrets: true) }
     }
@@ -60,7 +61,11 @@ struct SimulatedNetwork {
     }
 
     private func record(_ value: JSON, text: String) {
-        if json { out.writeLine(value) } else { out.write(text + "\n") }
+        switch format {
+        case .json: out.writeLine(value)
+        case .text: out.write(text + "\n")
+        case .wire: break
+        }
     }
 
     // MARK: Script
@@ -146,10 +151,13 @@ struct SimulatedNetwork {
 
     private mutating func emit(_ result: SessionOutput, by party: Int, seq cause: Int?) {
         for event in result.events {
-            if json {
+            switch format {
+            case .json:
                 if let value = renderers[party].json(event, seq: cause) { out.writeLine(value) }
-            } else if let text = renderers[party].text(event) {
-                out.write("  \(names[party]): \(text)\n")
+            case .text:
+                if let text = renderers[party].text(event) { out.write("  \(names[party]): \(text)\n") }
+            case .wire:
+                break
             }
         }
         for bytes in result.wire {
@@ -159,6 +167,10 @@ struct SimulatedNetwork {
                                             ("to", .string(names[1 - party])), ("text", .text(bytes))]
             if String(validating: bytes, as: UTF8.self) == nil { fields.append(("text_hex", .hex(bytes))) }
             record(.object(fields), text: "#\(seq) \(names[party]) -> \(names[1 - party]): \(TextEscaping.escaped(bytes))")
+            if format == .wire {
+                out.write(bytes: bytes)
+                out.write("\n")
+            }
         }
     }
 }
