@@ -173,13 +173,13 @@ _otrtool() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    decode|encode|parse-tag|fragment|keygen|fingerprint|convert-key|derive|forge|help)
+    decode|encode|parse-tag|fragment|keygen|fingerprint|convert-key|derive|forge|simulate|session|help)
         # Offer subcommand argument completions
         "_otrtool_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'decode encode parse-tag fragment keygen fingerprint convert-key derive forge help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'decode encode parse-tag fragment keygen fingerprint convert-key derive forge simulate session help' -- "${cur}"))
         ;;
     esac
 }
@@ -934,6 +934,98 @@ _otrtool_forge_transcript() {
     case "${positional_number}" in
     1)
         __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_simulate() {
+    repeating_flags=()
+    non_repeating_flags=(--wire-only --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--max-line-length --seed --alice-policy --bob-policy --version --fragment --key-file --alice-account --bob-account --protocol)
+    __otrtool_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--max-line-length')
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--alice-policy')
+        return
+        ;;
+    '--bob-policy')
+        return
+        ;;
+    '--version')
+        return
+        ;;
+    '--fragment')
+        return
+        ;;
+    '--key-file')
+        __otrtool_add_completions -f
+        return
+        ;;
+    '--alice-account')
+        return
+        ;;
+    '--bob-account')
+        return
+        ;;
+    '--protocol')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __otrtool_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_otrtool_session() {
+    repeating_flags=()
+    non_repeating_flags=(--show-secrets --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--key-file --account --protocol --peer --policy --instance-tag --instance-tags --fragment --insecure-seed)
+    __otrtool_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--key-file')
+        __otrtool_add_completions -f
+        return
+        ;;
+    '--account')
+        return
+        ;;
+    '--protocol')
+        return
+        ;;
+    '--peer')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--instance-tag')
+        return
+        ;;
+    '--instance-tags')
+        __otrtool_add_completions -f
+        return
+        ;;
+    '--fragment')
+        return
+        ;;
+    '--insecure-seed')
         return
         ;;
     esac

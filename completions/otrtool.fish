@@ -78,6 +78,10 @@ function __otrtool_parse_tokens -S
             case 'transcript'
                 __otrtool_parse_subcommand 1 'modify=+' 'rewrite=+' 'aes-key=+' 'mac-key=+' 'json' 'version' 'h/help'
             end
+        case 'simulate'
+            __otrtool_parse_subcommand -r 1 'max-line-length=' 'seed=' 'alice-policy=' 'bob-policy=' 'version=' 'fragment=' 'key-file=' 'alice-account=' 'bob-account=' 'protocol=' 'wire-only' 'json' 'version' 'h/help'
+        case 'session'
+            __otrtool_parse_subcommand 0 'key-file=' 'account=' 'protocol=' 'peer=' 'policy=' 'instance-tag=' 'instance-tags=' 'fragment=' 'show-secrets' 'insecure-seed=' 'json' 'version' 'h/help'
         case 'help'
             __otrtool_parse_subcommand -r 1 'version'
         end
@@ -144,6 +148,8 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otr
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'convert-key' -d 'Convert a long-term key between libotr\'s key file and python-potr\'s key serialisation.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'derive' -d 'Derive session, AKE and extra symmetric keys from D-H values, and MAC keys from AES keys.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'forge' -d 'Forge Data messages: re-encrypt, modify in place, rebuild and re-MAC; forge whole transcripts with revealed MAC keys.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'simulate' -d 'Run a scripted conversation between two parties from a seed and write every message and secret.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'session' -d 'Be one OTR endpoint over stdin/stdout, to talk to libotr or another implementation across a pipe.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool decode" -ge 1' -F
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" max-line-length' -l 'max-line-length' -d 'Longest input line accepted, in bytes; longer lines are skipped and reported.' -rfka ''
@@ -353,4 +359,32 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge transcript" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge transcript" version' -l 'version' -d 'Show the version.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge transcript" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool simulate" -ge 1' -F
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" max-line-length' -l 'max-line-length' -d 'Longest input line accepted, in bytes; longer lines are skipped and reported.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" seed' -l 'seed' -d 'The text every random value derives from.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" alice-policy' -l 'alice-policy' -d 'alice\'s policy: never, manual, opportunistic, always, or libotr\'s number.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" bob-policy' -l 'bob-policy' -d 'bob\'s policy.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" version' -l 'version' -d 'Allow only this protocol version (2 or 3) in both policies.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" fragment' -l 'fragment' -d 'Fragment messages longer than this many characters from the start.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" key-file' -l 'key-file' -d 'Take both long-term keys from this libotr key file instead of the seed.' -rF
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" alice-account' -l 'alice-account' -d 'alice\'s account (and key file entry).' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" bob-account' -l 'bob-account' -d 'bob\'s account (and key file entry).' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" protocol' -l 'protocol' -d 'The protocol of both accounts.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" wire-only' -l 'wire-only' -d 'Print only the wire messages, one a line, in the order sent: a capture for decode and forge.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" version' -l 'version' -d 'Show the version.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" key-file' -l 'key-file' -d 'The libotr private key file with our account\'s key.' -rF
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" account' -l 'account' -d 'Our account name in the key file.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" protocol' -l 'protocol' -d 'The account\'s protocol in the key file.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" peer' -l 'peer' -d 'The peer\'s name, shown in events.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" policy' -l 'policy' -d 'libotr policy: never, manual, opportunistic, always, or its number.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" instance-tag' -l 'instance-tag' -d 'Our instance tag, 8 hex digits (default: the account\'s in --instance-tags, else random).' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" instance-tags' -l 'instance-tags' -d 'An otr.instance_tags file to take our instance tag from.' -rF
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" fragment' -l 'fragment' -d 'Fragment messages longer than this many characters (libotr\'s max_message_size).' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" show-secrets' -l 'show-secrets' -d 'Also print D-H key pairs, data keys, AKE keys and SMP exponents (JSON only): for debugging, never in real use.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" insecure-seed' -l 'insecure-seed' -d 'INSECURE: take every random value from this text, reproducibly, for test vectors.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" version' -l 'version' -d 'Show the version.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool help" version' -l 'version' -d 'Show the version.'

@@ -39,4 +39,22 @@ struct ExamplesTests {
         let kinds = try Tool.jsonLines(result).flatMap { ($0["findings"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String } }
         #expect(Set(kinds) == ["query", "error", "whitespace-tag"])
     }
+
+    @Test func theConversationExampleRunsAsTheREADMESays() throws {
+        let script = Self.examples.appendingPathComponent("conversation.txt").path
+        let run = try Tool.run(["simulate", "--json", "--seed", "vector 1", script])
+        #expect(run.status == 0, "\(run.err)")
+        let events = try Tool.jsonLines(run)
+        let aliceGot = events.filter { $0["event"] as? String == "received" && $0["by"] as? String == "alice" }
+            .compactMap { $0["text"] as? String }
+        #expect(aliceGot == ["yes ✓ all good", "see you at 8"])
+        #expect(events.filter { $0["event"] as? String == "smp" && $0["outcome"] as? String == "succeeded" }.count == 2)
+        #expect(events.filter { $0["event"] as? String == "dropped" }.count == 1)
+        #expect(events.last?["alice"] as? String == "finished")
+
+        let capture = try Tool.run(["simulate", "--wire-only", script])
+        let forged = try Tool.run(["forge", "transcript"], stdin: capture.stdout)
+        #expect(forged.status == 0, "\(forged.err)")
+        #expect(forged.out.contains("forgeable by anyone"))
+    }
 }

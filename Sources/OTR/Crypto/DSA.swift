@@ -37,7 +37,8 @@ public struct DSAPublicKey: Sendable, Hashable {
             let key = try GcryptSexp.build("(public-key (dsa (p %m)(q %m)(g %m)(y %m)))", [p, q, g, y])
             let data = try GcryptSexp.build("(data (flags raw)(value %m))", [h])
             let sigSexp = try GcryptSexp.build("(sig-val (dsa (r %m)(s %m)))", [r, s])
-            return gcry_pk_verify(sigSexp.handle, data.handle, key.handle) == 0
+            // The objects own the handles: keep them alive through the call.
+            return withExtendedLifetime((sigSexp, data, key)) { gcry_pk_verify(sigSexp.handle, data.handle, key.handle) == 0 }
         } catch {
             return false
         }
@@ -90,7 +91,7 @@ public struct DSAPrivateKey: Sendable {
         CryptoLibraries.ensureInitialised()
         let parms = try GcryptSexp.parse("(genkey (dsa (nbits 4:1024)(qbits 3:160)))")
         var keyHandle: gcry_sexp_t? = nil
-        try gcryptCheck(gcry_pk_genkey(&keyHandle, parms.handle), "DSA key generation")
+        try withExtendedLifetime(parms) { try gcryptCheck(gcry_pk_genkey(&keyHandle, parms.handle), "DSA key generation") }
         let key = GcryptSexp(owning: keyHandle!)
         guard let priv = key.find("private-key") else {
             throw OTRError.crypto("DSA key generation returned no private key")
@@ -117,7 +118,7 @@ public struct DSAPrivateKey: Sendable {
                                            [pub.p, pub.q, pub.g, pub.y, x], secret: true)
             let data = try GcryptSexp.build("(data (flags raw)(value %m))", [h])
             var sigHandle: gcry_sexp_t? = nil
-            try gcryptCheck(gcry_pk_sign(&sigHandle, data.handle, key.handle), "DSA sign")
+            try withExtendedLifetime((data, key)) { try gcryptCheck(gcry_pk_sign(&sigHandle, data.handle, key.handle), "DSA sign") }
             let sig = GcryptSexp(owning: sigHandle!)
             signature = DSASignature(r: try sig.mpi("r"), s: try sig.mpi("s"))
         }
@@ -161,13 +162,17 @@ final class GcryptSexp {
         CryptoLibraries.ensureInitialised()
         let mpis = values.map { GcryptMPI($0, secret: secret) }
         var h: gcry_sexp_t? = nil
-        let err: gcry_error_t
-        switch mpis.count {
-        case 1: err = otr_gcry_sexp_build_mpi1(&h, format, mpis[0].handle)
-        case 2: err = otr_gcry_sexp_build_mpi2(&h, format, mpis[0].handle, mpis[1].handle)
-        case 4: err = otr_gcry_sexp_build_mpi4(&h, format, mpis[0].handle, mpis[1].handle, mpis[2].handle, mpis[3].handle)
-        case 5: err = otr_gcry_sexp_build_mpi5(&h, format, mpis[0].handle, mpis[1].handle, mpis[2].handle, mpis[3].handle, mpis[4].handle)
-        default: preconditionFailure("unsupported MPI count \(mpis.count)")
+        // The GcryptMPI objects free their handles on deinit, and Swift may
+        // end an object's life right after its last use: the array must
+        // outlive the C call that reads the handles.
+        let err: gcry_error_t = withExtendedLifetime(mpis) {
+            switch mpis.count {
+            case 1: otr_gcry_sexp_build_mpi1(&h, format, mpis[0].handle)
+            case 2: otr_gcry_sexp_build_mpi2(&h, format, mpis[0].handle, mpis[1].handle)
+            case 4: otr_gcry_sexp_build_mpi4(&h, format, mpis[0].handle, mpis[1].handle, mpis[2].handle, mpis[3].handle)
+            case 5: otr_gcry_sexp_build_mpi5(&h, format, mpis[0].handle, mpis[1].handle, mpis[2].handle, mpis[3].handle, mpis[4].handle)
+            default: preconditionFailure("unsupported MPI count \(mpis.count)")
+            }
         }
         try gcryptCheck(err, "S-expression build")
         return GcryptSexp(owning: h!)
@@ -180,7 +185,8 @@ final class GcryptSexp {
 
     /// The MPI that follows `token` somewhere inside this expression.
     func mpi(_ token: String) throws -> MPI {
-        guard let list = find(token), let m = gcry_sexp_nth_mpi(list.handle, 1, Int32(GCRYMPI_FMT_USG.rawValue)) else {
+        guard let list = find(token),
+              let m = withExtendedLifetime(list, { gcry_sexp_nth_mpi(list.handle, 1, Int32(GCRYMPI_FMT_USG.rawValue)) }) else {
             throw OTRError.crypto("S-expression has no \(token)")
         }
         defer { gcry_mpi_release(m) }
