@@ -415,4 +415,16 @@ struct WireFormatTests {
         #expect(try Base64.decode(Array("Zg=\n=".utf8)) == Array("f".utf8))
         #expect(try Base64.decode(Array(" \n\t".utf8)) == [])
     }
+
+    @Test func base64DecodesTheSameWithALineBreakAtAnyPosition() throws {
+        // The decoder takes whole quads fast and single characters around
+        // whitespace: a break anywhere must not change the bytes.
+        let bytes = (0..<61).map { UInt8(truncatingIfNeeded: $0 * 91 + 7) }
+        let encoded = Array(Base64.encodeString(bytes).utf8)
+        for position in 0...encoded.count {
+            var wrapped = encoded
+            wrapped.insert(UInt8(ascii: "\n"), at: position)
+            #expect(try Base64.decode(wrapped) == bytes, "break at \(position)")
+        }
+    }
 }

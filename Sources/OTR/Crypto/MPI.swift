@@ -102,7 +102,9 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func == (a: MPI, b: MPI) -> Bool { otr_mpz_cmp(a.storage.z, b.storage.z) == 0 }
     public static func < (a: MPI, b: MPI) -> Bool { otr_mpz_cmp(a.storage.z, b.storage.z) < 0 }
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    /// Hashes the minimal bytes as one block (combining a [UInt8] feeds the
+    /// hasher byte by byte, which dominated decode's key tables).
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
 
     // MARK: Arithmetic (results are non-negative; subtraction must not underflow)
 

@@ -67,8 +67,14 @@ public enum PlaintextScanner {
         case UInt8(ascii: "?"), UInt8(ascii: "v"):
             if let query = QueryMessage.parse(bytes, at: start) { return .query(query) }
         case UInt8(ascii: ":"):
-            var end = start + 5
-            while end < bytes.count, isBase64(bytes[end]) { end += 1 }
+            let end0 = bytes.withUnsafeBufferPointer { b in
+                base64Table.withUnsafeBufferPointer { table in
+                    var end = start + 5
+                    while end < b.count, table[Int(b[end])] { end += 1 }
+                    return end
+                }
+            }
+            var end = end0
             if end < bytes.count, bytes[end] == UInt8(ascii: ".") { end += 1 }
             return .encoded(start..<end)
         case UInt8(ascii: "|"), UInt8(ascii: ","):
@@ -80,6 +86,9 @@ public enum PlaintextScanner {
         }
         return .unrecognised(start..<start + 4)
     }
+
+    /// isBase64 for every byte value, for the scan over long messages.
+    static let base64Table: [Bool] = (0...255).map { isBase64(UInt8($0)) }
 
     static func isBase64(_ b: UInt8) -> Bool {
         switch b {

@@ -49,7 +49,25 @@ public enum Base64 {
         var padding = 0
         try reverse.withUnsafeBufferPointer { table in
             try out.withUnsafeMutableBufferPointer { o in
-                for offset in 0..<text.count {
+                var offset = 0
+                while offset < text.count {
+                    // Fast path: four alphabet characters make three bytes.
+                    // Whitespace, padding and bad characters map below zero
+                    // and take the checked path one character at a time.
+                    if filled == 0, padding == 0, offset + 4 <= text.count {
+                        let a = table[Int(text[offset])], b = table[Int(text[offset + 1])]
+                        let c = table[Int(text[offset + 2])], d = table[Int(text[offset + 3])]
+                        if a | b | c | d >= 0 {
+                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            o[written] = UInt8(truncatingIfNeeded: v >> 16)
+                            o[written + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                            o[written + 2] = UInt8(truncatingIfNeeded: v)
+                            written += 3
+                            offset += 4
+                            continue
+                        }
+                    }
+                    defer { offset += 1 }
                     let c = text[offset]
                     if c == UInt8(ascii: " ") || c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\t") {
                         continue
