@@ -7,13 +7,13 @@
 #
 # usage: bench/conversation.sh [RUNS] [OTRTOOL]
 #   RUNS     runs per side (default 20)
-#   OTRTOOL  the otrtool binary (default .build/release/otrtool)
+#   OTRTOOL  the otrtool binary (default: scripts/build-release)
 # A ratio below 1 means otrtool is faster. Needs hyperfine.
 set -eu
 
 runs=${1:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
-otrtool=${2:-"$root/.build/release/otrtool"}
+otrtool=${2:-$("$root/scripts/build-release")}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 

@@ -5,7 +5,7 @@
 #
 # usage: bench/decode.sh [SIZE_MB] [OTRTOOL]
 #   SIZE_MB  capture size (default 30)
-#   OTRTOOL  the otrtool binary (default: a release build in .build-bench)
+#   OTRTOOL  the otrtool binary (default: scripts/build-release)
 set -eu
 
 size=${1:-30}
@@ -16,8 +16,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 if [ -n "${2:-}" ]; then
     otrtool=$2
 else
-    (cd "$root" && swift build -c release --scratch-path .build-bench --product otrtool >&2)
-    otrtool="$root/.build-bench/release/otrtool"
+    otrtool=$("$root/scripts/build-release")
 fi
 command -v otr_parse >/dev/null || { echo "bench: otr_parse is missing (apt-get install libotr5-bin)" >&2; exit 1; }
 sh "$root/Tests/Peers/libotr/build.sh" "$work/otrpeer" >/dev/null

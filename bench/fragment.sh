@@ -4,6 +4,7 @@
 # bytes (the floor: reading and writing the data, no OTR work).
 #
 # usage: bench/fragment.sh [MEGABYTES] [SIZE]     (defaults: 100, 400)
+#   OTRTOOL (environment) the otrtool binary (default: scripts/build-release)
 set -eu
 
 mb=${1:-100}
@@ -13,8 +14,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/otrtool-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 cd "$root"
-swift build -c release --scratch-path .build-bench --product otrtool >&2
-tool="$root/.build-bench/release/otrtool"
+tool=${OTRTOOL:-$("$root/scripts/build-release")}
 
 # Messages shaped like OTR Data messages: "?OTR:" + base64 + ".", 2 KB each.
 head -c $((mb * 1024 * 1024 * 3 / 4)) /dev/urandom | base64 -w 2000 | sed 's/^/?OTR:/; s/$/./' > "$work/stream"
