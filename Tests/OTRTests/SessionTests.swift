@@ -222,4 +222,34 @@ struct SessionTests {
         }
         #expect(try run() == run())
     }
+
+    @Test("a new AKE while encrypted re-keys: a new ssid, and messages go on under the new keys")
+    func rekey() throws {
+        var pair = try Pair(seed: "rekey")
+        try pair.establish()
+        let first = try #require(pair.alice.established?.ssid)
+        pair.fromAlice(try pair.alice.send(Array("before".utf8)))
+        pair.fromBob(try pair.bob.startAKE())
+        let second = try #require(pair.alice.established?.ssid)
+        #expect(second != first)
+        #expect(pair.bob.established?.ssid == second)
+        pair.fromAlice(try pair.alice.send(Array("after".utf8)))
+        #expect(Pair.texts(pair.bobEvents).suffix(2) == ["before", "after"])
+        #expect(pair.bobEvents.allSatisfy { if case .unreadable = $0 { false } else { true } })
+    }
+
+    @Test("a Data message for another of our instances is ignored, not answered")
+    func otherInstance() throws {
+        var pair = try Pair(seed: "instances")
+        try pair.establish()
+        let wire = try #require(try pair.alice.send(Array("hi".utf8)).wire.first)
+        guard case .data(var message) = try EncodedMessage.read(armoured: wire) else {
+            Issue.record("not a Data message"); return
+        }
+        message.header.receiverInstance = InstanceTag(0x0000_0999)
+        let out = pair.bob.receive(Array(try EncodedMessage.data(message).armoured().utf8))
+        #expect(out.wire.isEmpty)
+        guard case .ignored(let reason)? = out.events.first else { Issue.record("\(out.events)"); return }
+        #expect(reason.contains("00000999"))
+    }
 }
