@@ -110,13 +110,16 @@ struct DHTests {
         }
     }
 
-    @Test("a private exponent outside 1..p-1 is rejected")
+    @Test("a private exponent outside 1..p-1, or one whose g^x is outside 2..p-2, is rejected")
     func privateKeyRange() throws {
-        for x in [MPI.zero, DHGroup.modulus, DHGroup.modulus + .one] {
+        // g generates the subgroup of order q = (p-1)/2: x = q and x = p-1
+        // both give g^x = 1, which no correspondent may accept.
+        for x in [MPI.zero, DHGroup.modulus, DHGroup.modulus + .one, DHGroup.modulus - .one, DHGroup.order] {
             let e = #expect(throws: OTRError.self) { try DHKeyPair(privateKey: x) }
             #expect(e?.code == .outOfRange)
         }
-        #expect(try DHKeyPair(privateKey: DHGroup.modulus - .one).publicKey == .one)
+        #expect(try DHKeyPair(privateKey: .one).publicKey == DHGroup.generator)
+        #expect(try DHKeyPair(privateKey: DHGroup.order - .one).publicKey > .one)
     }
 
     // MARK: Random key pairs

@@ -66,7 +66,7 @@ struct QueryMessageTests {
             return
         }
         #expect(q.versions == [.v2, .v3])
-        #expect(q.violations == ["version 3 listed more than once"])
+        #expect(q.violations == ["version 3 listed more than once (2 times)"])
     }
 
     @Test("encoding gives the spec's forms", arguments: [

@@ -29,13 +29,15 @@ struct SimulateCommandTests {
 
     @Test("the same seed gives the same bytes; another seed other bytes", arguments: [["--version", "3"], ["--version", "2"]])
     func byteStable(version: [String]) throws {
-        let first = try Self.simulate(["--json", "--seed", "vector 1"] + version)
-        let second = try Self.simulate(["--json", "--seed", "vector 1"] + version)
-        let other = try Self.simulate(["--json", "--seed", "vector 2"] + version)
+        // Version 2 has no extra symmetric key: its script leaves /symkey out.
+        let script = version.last == "2" ? Self.script.replacingOccurrences(of: "alice: /symkey 1 00112233\n", with: "") : Self.script
+        let first = try Self.simulate(["--json", "--seed", "vector 1"] + version, script: script)
+        let second = try Self.simulate(["--json", "--seed", "vector 1"] + version, script: script)
+        let other = try Self.simulate(["--json", "--seed", "vector 2"] + version, script: script)
         #expect(first.status == 0, "\(first.err)")
         #expect(first.stdout == second.stdout)
         #expect(first.stdout != other.stdout)
-        #expect(first.err.isEmpty)
+        #expect(first.err.hasPrefix("otrtool simulate: WARNING: INSECURE") && first.err.split(separator: "\n").count == 1)
     }
 
     @Test("every step of the script happens, and every secret is written down")

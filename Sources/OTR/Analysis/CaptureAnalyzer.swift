@@ -95,13 +95,21 @@ public final class CaptureAnalyzer {
             remember(m.gy)
             analysis.ake = AKEAnalysis(gy: m.gy)
         case .revealSignature(let m):
-            analysis.ake = revealSignature(m)
+            let ake = revealSignature(m)
+            analysis.ake = ake
+            // The g^x the revealed r opens is a received D-H value too.
+            if let gx = ake.opening?.gx, !DHGroup.isValidPublicValue(gx) {
+                analysis.violations.append("opened g^x must satisfy 2 <= g^x <= p-2")
+            }
         case .signature(let m):
             analysis.ake = signature(m)
         case .data(let m):
             analysis.data = data(m, binary: binary)
             if let problem = analysis.data?.counterProblem {
                 analysis.violations.append(problem)
+            }
+            if let problem = analysis.data?.plaintextProblem {
+                analysis.violations.append("plaintext: \(problem)")
             }
             remember(m.nextDHKey)
         case .version1, .unknownVersion:
@@ -199,7 +207,9 @@ public final class CaptureAnalyzer {
         if let aes, let bytes = try? m.decrypt(aesKey: aes) {
             result.plaintextBytes = bytes
             do {
-                result.plaintext = try DataPlaintext.parse(bytes)
+                let plaintext = try DataPlaintext.parse(bytes)
+                result.plaintext = plaintext
+                for tlv in plaintext.tlvs { try tlv.checkContent() }
             } catch {
                 result.plaintextProblem = "\(error)"
             }

@@ -175,6 +175,11 @@ public struct TranscriptScanner {
                 items.append(Item(kind: .unrecognised(Array(text[range])), line: line, offset: r.lowerBound))
             }
         }
+        // Past the scanner's limit the rest of the line is handed on as
+        // plain text, so it is reported, not lost.
+        if findings.count == PlaintextScanner.maximumFindings, let last = findings.last, last.range.upperBound < text.count {
+            items.append(Item(kind: .plaintext(Array(text[last.range.upperBound...])), line: line, offset: last.range.upperBound))
+        }
         return items
     }
 

@@ -70,6 +70,11 @@ public struct DHKeyPair: Sendable {
             throw OTRError.outOfRange("D-H private key", "exponent must be in 1..p-1")
         }
         self.init(privateKeyUnchecked: privateKey)
+        // g has order q = (p-1)/2: exponents q and p-1 give g^x = 1, which
+        // no correspondent may accept (spec: 2 <= g^x <= p-2).
+        guard DHGroup.isValidPublicValue(publicKey) else {
+            throw OTRError.outOfRange("D-H private key", "g^x is \(publicKey.hex), outside 2..p-2: the exponent is a multiple of the group order")
+        }
     }
 
     private init(privateKeyUnchecked x: MPI) {

@@ -36,12 +36,18 @@ public enum PlaintextFinding: Sendable, Equatable {
 public enum PlaintextScanner {
     static let q = UInt8(ascii: "?")
 
-    public static func scan(_ bytes: [UInt8]) -> [PlaintextFinding] {
+    /// The most findings one scan returns. A chat line holds a handful; a
+    /// hostile one can hold millions of "?OTR?", each of which a report
+    /// would turn into an object. Callers compare the count with this
+    /// limit to say that the rest of the line was not scanned.
+    public static let maximumFindings = 10_000
+
+    public static func scan(_ bytes: [UInt8], limit: Int = maximumFindings) -> [PlaintextFinding] {
         var findings: [PlaintextFinding] = []
         var i = 0
         let n = bytes.count
         let tagFirst = WhitespaceTag.base[0]
-        while i < n {
+        while i < n, findings.count < limit {
             let b = bytes[i]
             if b == q, i + 4 <= n, bytes[i + 1] == UInt8(ascii: "O"), bytes[i + 2] == UInt8(ascii: "T"),
                bytes[i + 3] == UInt8(ascii: "R") {

@@ -36,19 +36,24 @@ public struct QueryMessage: Sendable, Equatable {
             i += 1
             var terminated = false
             var listed: Set<UInt8> = []
+            // One violation per repeated version, however often it repeats:
+            // a hostile line must not turn into millions of error lines.
+            var repeats: [(UInt8, Int)] = []
             while let b = byte(i) {
                 i += 1
                 if b == UInt8(ascii: "?") {
                     terminated = true
                     break
                 }
-                let version = OTRVersion(queryIdentifier: b)
                 if listed.contains(b) {
-                    violations.append("version \(version) listed more than once")
+                    if let k = repeats.firstIndex(where: { $0.0 == b }) { repeats[k].1 += 1 } else { repeats.append((b, 1)) }
                 } else {
                     listed.insert(b)
-                    versions.append(version)
+                    versions.append(OTRVersion(queryIdentifier: b))
                 }
+            }
+            for (b, count) in repeats {
+                violations.append("version \(OTRVersion(queryIdentifier: b)) listed more than once (\(count + 1) times)")
             }
             if !terminated {
                 violations.append("version list not terminated by \"?\"")

@@ -58,6 +58,7 @@ public struct WhitespaceTag: Sendable, Equatable {
         var i = start + base.count
         var versions: [OTRVersion] = []
         var violations: [String] = []
+        var repeats: [(OTRVersion, Int)] = []
         while i + blockLength <= bytes.count {
             var value: UInt8 = 0
             var allWhite = true
@@ -71,15 +72,19 @@ public struct WhitespaceTag: Sendable, Equatable {
             }
             guard allWhite else { break }
             let version = version(forBlockByte: value)
-            if version == .v1 && !versions.isEmpty {
+            if version == .v1 && !versions.isEmpty && !versions.contains(.v1) {
                 violations.append("version 1 block is not the first block")
             }
             if versions.contains(version) {
-                violations.append("version \(version) block repeated")
+                // Counted, and reported once per version after the loop.
+                if let k = repeats.firstIndex(where: { $0.0 == version }) { repeats[k].1 += 1 } else { repeats.append((version, 1)) }
             } else {
                 versions.append(version)
             }
             i += blockLength
+        }
+        for (version, count) in repeats {
+            violations.append("version \(version) block repeated (\(count + 1) blocks)")
         }
         if versions.isEmpty {
             violations.append("tag base with no version block")

@@ -9,6 +9,18 @@ public struct TLV: Sendable, Equatable {
         self.value = value
     }
 
+    /// The longest value a TLV can carry: its length is a SHORT.
+    public static let maximumValueLength = Int(UInt16.max)
+
+    /// A TLV whose value must fit its 16-bit length; throws rather than
+    /// let the length wrap when it is written.
+    public init(type: UInt16, checkedValue value: [UInt8]) throws {
+        guard value.count <= Self.maximumValueLength else {
+            throw OTRError.outOfRange("TLV type \(type)", "value of \(value.count) bytes is longer than \(Self.maximumValueLength), the most its 16-bit length can say")
+        }
+        self.init(type: type, value: value)
+    }
+
     /// The record types the spec defines.
     public enum Kind: UInt16, Sendable, CaseIterable {
         case padding = 0

@@ -120,7 +120,7 @@ func parseTLVs(_ specs: [String], option: String) throws -> [TLV] {
         guard parts.count == 2, let type = UInt16(parts[0]), let value = try? Hex.decode(parts[1]), value.count <= 0xffff else {
             throw ValidationError("\(option) \(spec): expected TYPE:HEXVALUE with TYPE 0-65535")
         }
-        return TLV(type: type, value: value)
+        return try TLV(type: type, checkedValue: value)
     }
 }
 

@@ -77,18 +77,44 @@ extension OTRTool.Forge {
             defer { out.flush() }
 
             let input = try InputOptions.parse(file == "-" ? [] : [file])
-            var lines: [[UInt8]] = []
-            input.forEachLine(diagnostics: diagnostics) { _, line in lines.append(line) }
+            var lines = CaptureLines()
             var captured: [TranscriptForgery.CapturedMessage] = []
             var scanner = TranscriptScanner()
             func take(_ items: [TranscriptScanner.Item]) {
                 for item in items {
-                    guard case .encoded(let armoured) = item.kind else { continue }
-                    guard let binary = try? Armour.unwrap(armoured), case .data(let m)? = try? EncodedMessage.read(binary) else { continue }
-                    captured.append(.init(line: item.line, armoured: armoured, binary: binary, message: m))
+                    let location = SourceLocation(source: file, line: item.line, named: file != "-").description
+                    switch item.kind {
+                    case .encoded(let armoured):
+                        do {
+                            let binary = try Armour.unwrap(armoured)
+                            guard case .data(let m) = try EncodedMessage.read(binary) else { continue }
+                            captured.append(.init(line: item.line, armoured: armoured, binary: binary, message: m))
+                        } catch {
+                            diagnostics.report(location, "\(error)", status: .malformedInput)
+                        }
+                    case .unterminated:
+                        diagnostics.report(location, "encoded message: no closing \".\" (truncated?)", status: .malformedInput)
+                    default:
+                        continue
+                    }
                 }
             }
-            for line in lines { take(scanner.feed(line)) }
+            var overflow = false
+            input.forEachLine(diagnostics: diagnostics) { location, line in
+                guard !overflow else { return }
+                // Lines skipped as too long keep their numbers (forEachLine
+                // counts them); their text is gone, which was reported.
+                guard lines.append(line, number: location.line) else {
+                    overflow = true
+                    diagnostics.report(location.description,
+                                       "the capture is larger than \(CaptureLines.maximumBytes >> 20) MiB, which forge transcript holds in memory; stopped here",
+                                       status: .malformedInput)
+                    return
+                }
+                // The scanner numbers lines itself: tell it of skipped ones.
+                while scanner.lineNumber < location.line - 1 { take(scanner.skipLine()) }
+                take(scanner.feed(line))
+            }
             take(scanner.finish())
             let forgery = TranscriptForgery(messages: captured)
             let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0, named: file != "-") })
@@ -138,24 +164,66 @@ extension OTRTool.Forge {
                         forged = try message.reencrypted(with: plaintext, aesKey: key)
                     }
                     let armoured = Array(try EncodedMessage.data(forged).armoured().utf8)
-                    let lineIndex = edit.line - 1
-                    guard let range = lines[lineIndex].firstRange(of: captured[index].armoured) else {
+                    var text = lines[edit.line]
+                    guard let range = text.firstRange(of: captured[index].armoured) else {
                         diagnostics.report(location, "the message is wrapped over lines or escaped; cannot put the forgery in its place",
                                            status: .malformedInput)
                         continue
                     }
-                    lines[lineIndex].replaceSubrange(range, with: armoured)
+                    text.replaceSubrange(range, with: armoured)
+                    lines[edit.line] = text
                     captured[index].armoured = armoured
                 } catch {
                     diagnostics.report(location, "\(error)", status: .malformedInput)
                 }
             }
-            for line in lines {
+            lines.forEach { line in
                 out.write(bytes: line)
                 out.write("\n")
             }
             out.flush()
             try diagnostics.finish()
+        }
+    }
+}
+
+/// The capture forge transcript rewrites, held compactly: one buffer of
+/// bytes and the end offset of each line (an array per line would cost
+/// tens of bytes of overhead for every short line), plus the lines edited.
+struct CaptureLines {
+    /// The most forge transcript holds: it must see the whole capture
+    /// before it can forge, since MAC keys are revealed after their use.
+    static let maximumBytes = 1 << 30
+    private var bytes: [UInt8] = []
+    /// ends[i] is where line i + 1 ends in `bytes`.
+    private var ends: [UInt32] = []
+    private var edited: [Int: [UInt8]] = [:]
+
+    /// Adds line `number` (1-based; numbers skipped before it are kept as
+    /// empty lines). Returns false when the capture would exceed the limit.
+    mutating func append(_ line: [UInt8], number: Int) -> Bool {
+        guard bytes.count + line.count <= Self.maximumBytes else { return false }
+        while ends.count < number - 1 { ends.append(UInt32(bytes.count)) }
+        bytes += line
+        ends.append(UInt32(bytes.count))
+        return true
+    }
+
+    subscript(number: Int) -> [UInt8] {
+        get {
+            if let text = edited[number] { return text }
+            guard number >= 1, number <= ends.count else { return [] }
+            let start = number == 1 ? 0 : Int(ends[number - 2])
+            return Array(bytes[start..<Int(ends[number - 1])])
+        }
+        set { edited[number] = newValue }
+    }
+
+    func forEach(_ body: (ArraySlice<UInt8>) -> Void) {
+        var start = 0
+        for (i, end) in ends.enumerated() {
+            if let text = edited[i + 1] { body(text[...]) } else { body(bytes[start..<Int(end)]) }
+            start = Int(end)
         }
     }
 }

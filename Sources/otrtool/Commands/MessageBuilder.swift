@@ -108,7 +108,7 @@ struct MessageBuilder {
                 let type = try integer(item, "type", max: 0xffff, context: "plaintext.tlvs[\(i)]")
                 let value = try optionalHex(item, "value") ?? []
                 guard value.count <= 0xffff else { throw Failure("plaintext.tlvs[\(i)].value: longer than 65535 bytes") }
-                tlvs.append(TLV(type: UInt16(type), value: value))
+                tlvs.append(try TLV(type: UInt16(type), checkedValue: value))
             }
         }
         var nul = true

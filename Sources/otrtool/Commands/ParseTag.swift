@@ -81,6 +81,11 @@ extension OTRTool {
             let diagnostics = Diagnostics(command: "parse-tag")
             input.forEachLine(diagnostics: diagnostics) { location, line in
                 let findings = PlaintextScanner.scan(line)
+                if findings.count == PlaintextScanner.maximumFindings, let last = findings.last {
+                    diagnostics.report(location.description,
+                                       "more than \(PlaintextScanner.maximumFindings) OTR offers and messages in one line; not scanned after byte \(last.range.upperBound)",
+                                       status: .malformedInput)
+                }
                 let text = PlaintextScanner.displayText(line, findings: findings)
                 for finding in findings {
                     for violation in ParseTagReport.violations(of: finding) {

@@ -123,10 +123,11 @@ extension OTRTool {
 
             func emit(_ result: SessionOutput, line: Int) {
                 for event in result.events {
-                    track(event, diagnostics: diagnostics, line: line)
+                    // A failure goes to stderr once, as a diagnostic with its line.
+                    let reported = track(event, diagnostics: diagnostics, line: line)
                     if output.json {
                         if let json = renderer.json(event, seq: seq) { out.writeLine(json) }
-                    } else if let text = renderer.text(event) {
+                    } else if !reported, let text = renderer.text(event) {
                         writeStandardError("otrtool session: \(text)")
                     }
                 }
@@ -184,17 +185,24 @@ extension OTRTool {
         }
 
         /// Failed checks (AKE, Data message, SMP) decide exit status 1.
-        private func track(_ event: SessionEvent, diagnostics: Diagnostics, line: Int) {
+        @discardableResult
+        private func track(_ event: SessionEvent, diagnostics: Diagnostics, line: Int) -> Bool {
             switch event {
             case .akeFailed(let error), .unreadable(let error, _):
-                diagnostics.report("-:\(line)", "\(error)", status: .checkFailed)
+                // A message that cannot be read at all is malformed input;
+                // one that reads but fails a check is a failed check.
+                let status: ExitStatus = error.code == .checkFailed ? .checkFailed : .malformedInput
+                diagnostics.report("-:\(line)", "\(error)", status: status)
+            case .fragmentProblem(let problem):
+                diagnostics.report("-:\(line)", "fragment: \(problem)", status: .malformedInput)
             case .smp(.failed):
                 diagnostics.report("-:\(line)", "SMP: the secrets differ", status: .checkFailed)
             case .smp(.cheatingDetected(let error)):
                 diagnostics.report("-:\(line)", "SMP: \(error)", status: .checkFailed)
             default:
-                break
+                return false
             }
+            return true
         }
 
         enum InputLine {

@@ -22,6 +22,9 @@ extension OTRTool {
                   !flush             deliver everything and deliver after each line again
                   !fragment N        fragment later messages at N characters (0: never)
 
+                A command the party refuses (SMP before the AKE, sending in \
+                MSGSTATE_FINISHED, a TLV longer than 65 535 bytes) is a "refused" event \
+                and an error naming the line (exit status 2); the run goes on. \
                 After each line every message in flight is delivered, answers included, \
                 until both parties are quiet (unless holding). Every random value (DSA \
                 keys, instance tags, D-H keys, r, SMP exponents, DSA nonces) comes from \
@@ -76,6 +79,11 @@ extension OTRTool {
 
         func validate() throws {
             if wireOnly && output.json { throw ValidationError("--wire-only and --json exclude each other") }
+            // The transcript prints the long-term private keys: never those
+            // of a real chat client.
+            if let keyFile, let reason = ClientKeyPaths.clientUse(of: keyFile) {
+                throw ValidationError("simulate prints the private keys it uses; refusing \(keyFile) (\(reason))")
+            }
             if let version, version != 2 && version != 3 { throw ValidationError("--version must be 2 or 3") }
             if let fragment, fragment != 0, fragment < Fragmenter.minimumMessageSize(.v3) {
                 throw ValidationError("--fragment must be 0 or at least \(Fragmenter.minimumMessageSize(.v3))")
@@ -84,6 +92,7 @@ extension OTRTool {
 
         func run() throws {
             let diagnostics = Diagnostics(command: "simulate")
+            writeStandardError("otrtool simulate: WARNING: INSECURE by design: every key comes from the seed and every secret is printed. Use it for test vectors only.")
             let random = DeterministicRandom(seedText: seed)
             let names = ["alice", "bob"]
             let accounts = [aliceAccount, bobAccount]

@@ -36,11 +36,16 @@ enum PartyCommand: Equatable {
         let slash = UInt8(ascii: "/")
         guard line.first == slash else { return .send(try unescape(line)) }
         if line.count > 1, line[1] == slash { return .send(try unescape(Array(line.dropFirst()))) }
-        let text = String(decoding: line, as: UTF8.self)
-        let (name, rest) = split(text.dropFirst())
+        // Text arguments keep their bytes as they are (UTF-8 or not); only
+        // the command name and numbers are read as text.
+        let body = line.dropFirst()
+        let space = body.firstIndex(of: UInt8(ascii: " "))
+        let name = String(decoding: body[..<(space ?? body.endIndex)], as: UTF8.self)
+        let restBytes = space.map { Array(body[($0 + 1)...]) } ?? []
+        let rest = Substring(String(decoding: restBytes, as: UTF8.self))
         switch name {
         case "send":
-            return .send(try unescape(Array(rest.utf8)))
+            return .send(try unescape(restBytes))
         case "query", "start":
             return .query
         case "ake":
@@ -48,11 +53,10 @@ enum PartyCommand: Equatable {
             guard let v = UInt16(rest), v == 2 || v == 3 else { throw SyntaxError("/ake takes version 2 or 3, not \(rest)") }
             return .ake(v)
         case "smp":
-            return .smp(secret: try unescape(Array(rest.utf8)))
+            return .smp(secret: try unescape(restBytes))
         case "smpq":
-            guard let bar = rest.firstIndex(of: "|") else { throw SyntaxError("/smpq takes QUESTION|SECRET") }
-            return .smpQuestion(question: try unescape(Array(rest[..<bar].utf8)),
-                                secret: try unescape(Array(rest[rest.index(after: bar)...].utf8)))
+            guard let bar = restBytes.firstIndex(of: UInt8(ascii: "|")) else { throw SyntaxError("/smpq takes QUESTION|SECRET") }
+            return .smpQuestion(question: try unescape(Array(restBytes[..<bar])), secret: try unescape(Array(restBytes[(bar + 1)...])))
         case "smpabort":
             return .smpAbort
         case "symkey":
@@ -61,10 +65,12 @@ enum PartyCommand: Equatable {
             return .symkey(use: value, useData: try hex(data))
         case "tlv":
             let (type, more) = split(rest)
-            let (data, message) = split(more)
+            let (data, _) = split(more)
             let number = type.hasPrefix("0x") ? UInt16(type.dropFirst(2), radix: 16) : UInt16(type)
             guard let number else { throw SyntaxError("/tlv takes TYPE (0-65535, decimal or 0x hex), HEXDATA and optional TEXT") }
-            return .tlv(type: number, data: data == "-" ? [] : try hex(data), text: try unescape(Array(message.utf8)))
+            // TYPE and HEXDATA are ASCII, so the text starts after their bytes.
+            let textStart = min(restBytes.count, type.utf8.count + 1 + data.utf8.count + 1)
+            return .tlv(type: number, data: data == "-" ? [] : try hex(data), text: try unescape(Array(restBytes[textStart...])))
         case "end":
             return .end
         default:

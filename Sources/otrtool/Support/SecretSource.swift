@@ -20,6 +20,9 @@ import OTR
 struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
     enum Origin {
         case argv(SecureBytes)
+        /// Not a form above: reported when read, without repeating the
+        /// value (a usage error from the argument parser would echo it).
+        case invalid(String)
         case file(String)
         case environment(String)
         case descriptor(Int32)
@@ -33,18 +36,18 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
 
     init?(argument: String) {
         if let path = argument.removingPrefix("file:") {
-            guard !path.isEmpty else { return nil }
-            origin = .file(path)
+            origin = path.isEmpty ? .invalid("file: needs a path") : .file(path)
         } else if let name = argument.removingPrefix("env:") {
-            guard !name.isEmpty else { return nil }
-            origin = .environment(name)
+            origin = name.isEmpty ? .invalid("env: needs a variable name") : .environment(name)
         } else if let number = argument.removingPrefix("fd:") {
-            guard let fd = Int32(number), fd >= 0 else { return nil }
-            origin = .descriptor(fd)
+            if let fd = Int32(number), fd >= 0 { origin = .descriptor(fd) } else { origin = .invalid("fd: needs a descriptor number") }
         } else {
             let hex = argument.removingPrefix("hex:") ?? argument
-            guard var bytes = try? Hex.decode(hex) else { return nil }
-            origin = .argv(SecureBytes(consuming: &bytes))
+            if var bytes = try? Hex.decode(hex) {
+                origin = .argv(SecureBytes(consuming: &bytes))
+            } else {
+                origin = .invalid("the value on the command line is neither hex nor file:PATH, env:NAME or fd:N (not repeated here)")
+            }
         }
     }
 
@@ -53,6 +56,7 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
     var description: String {
         switch origin {
         case .argv: "hex on the command line"
+        case .invalid: "an invalid value"
         case .file(let p): "file \(p)"
         case .environment(let n): "environment variable \(n)"
         case .descriptor(let fd): "file descriptor \(fd)"
@@ -64,6 +68,8 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         switch origin {
         case .argv(let bytes):
             return bytes
+        case .invalid(let reason):
+            throw SecretError("\(name): \(reason)")
         case .environment(let variable):
             guard let value = getenv(variable) else {
                 throw SecretError("\(name): environment variable \(variable) is not set")

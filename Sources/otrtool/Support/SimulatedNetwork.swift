@@ -71,28 +71,34 @@ struct SimulatedNetwork {
     // MARK: Script
 
     mutating func run(_ line: [UInt8], at location: String) throws {
-        let text = String(decoding: line, as: UTF8.self)
-        let trimmed = text.drop { $0 == " " || $0 == "\t" }
-        if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
-        if trimmed.hasPrefix("!") {
-            try control(trimmed.dropFirst())
+        // Work on the bytes: a text to send keeps them exactly, UTF-8 or not.
+        let trimmed = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { return }
+        if trimmed.first == UInt8(ascii: "!") {
+            try control(Substring(String(decoding: trimmed.dropFirst(), as: UTF8.self)))
             return
         }
-        guard let colon = trimmed.firstIndex(of: ":"), let party = names.firstIndex(of: String(trimmed[..<colon])) else {
+        guard let colon = trimmed.firstIndex(of: UInt8(ascii: ":")),
+              let party = names.firstIndex(of: String(decoding: trimmed[..<colon], as: UTF8.self)) else {
             throw PartyCommand.SyntaxError("a script line is \"alice: ...\", \"bob: ...\" or a !control, not \(TextEscaping.quoted(line))")
         }
-        var rest = trimmed[trimmed.index(after: colon)...]
-        if rest.first == " " { rest = rest.dropFirst() }
-        let command = try PartyCommand.parse(Array(rest.utf8))
+        var restBytes = trimmed[(colon + 1)...]
+        if restBytes.first == UInt8(ascii: " ") { restBytes = restBytes.dropFirst() }
+        let rest = TextEscaping.escaped(Array(restBytes))
+        let command = try PartyCommand.parse(Array(restBytes))
         record(.object([("event", .string("command")), ("party", .string(names[party])), ("line", .string(location)),
-                        ("command", .string(String(rest)))]),
+                        ("command", .string(rest))]),
                text: "\(names[party]) does: \(rest)")
         do {
             let result = try command.apply(to: &sessions[party])
             emit(result, by: party, seq: nil)
         } catch {
+            // The transcript says so, and the caller reports the line: a
+            // script whose step did not happen is not the vector it claims.
             record(.object([("event", .string("refused")), ("party", .string(names[party])), ("error", .string("\(error)"))]),
                    text: "\(names[party]): refused: \(error)")
+            if !holding { try deliverAll() }
+            throw error
         }
         if !holding { try deliverAll() }
     }
