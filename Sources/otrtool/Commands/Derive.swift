@@ -76,7 +76,7 @@ extension OTRTool.Derive {
                         out.write(report.text(keys))
                     }
                 } catch {
-                    diagnostics.report(nil, "--their-public \(source): \(error)", status: .malformedInput)
+                    diagnostics.report(nil, "--their-public #\(i + 1) (\(source)): \(error)", status: .malformedInput)
                 }
             }
             out.flush()

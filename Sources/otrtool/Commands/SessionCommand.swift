@@ -151,8 +151,11 @@ extension OTRTool {
                 lineNumber += 1
                 switch line {
                 case .tooLong(let length):
-                    diagnostics.report("-:\(lineNumber)", "line of \(length) bytes is longer than \(LineReader.defaultMaximumLineLength); skipped",
-                                       status: .malformedInput)
+                    let message = "line of \(length) bytes is longer than \(LineReader.defaultMaximumLineLength); skipped"
+                    diagnostics.report("-:\(lineNumber)", message, status: .malformedInput)
+                    if output.json {
+                        out.writeLine(.object([("event", .string("error")), ("line", .int(lineNumber)), ("message", .string(message))]))
+                    }
                 case .text(let bytes):
                     do {
                         switch try Self.classify(bytes) {
