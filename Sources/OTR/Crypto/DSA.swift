@@ -18,6 +18,17 @@ public struct DSAPublicKey: Sendable, Hashable {
     /// Length in bytes of each half (r, s) of a signature: len(q).
     public var signatureHalfLength: Int { q.byteCount }
 
+    /// What must hold before libgcrypt sees a key a peer sent: libgcrypt
+    /// aborts the process (an assertion in its multi-exponentiation) when
+    /// s has no inverse modulo q, which a composite q allows. So q must be
+    /// prime, p odd and larger than q, and g and y elements of 2..p-1.
+    /// A key that fails this verifies nothing.
+    public var hasSaneParameters: Bool {
+        let two = MPI(2)
+        guard q >= two, p > q, p.isOdd, g >= two, g < p, y >= two, y < p else { return false }
+        return q.isProbablePrime(rounds: 25)
+    }
+
     /// Checks a signature over `value`, the 32-byte hash OTR signs
     /// (spec: the hash is used as the DSA input integer directly, reduced
     /// mod q, and not hashed again). `signature` is r || s, each len(q) bytes.
@@ -31,7 +42,7 @@ public struct DSAPublicKey: Sendable, Hashable {
     }
 
     public func verify(r: MPI, s: MPI, over value: some ContiguousOctets) -> Bool {
-        guard !r.isZero, !s.isZero, r < q, s < q else { return false }
+        guard !r.isZero, !s.isZero, r < q, s < q, hasSaneParameters else { return false }
         let h = MPI(bytes: value).mod(q)
         do {
             let key = try GcryptSexp.build("(public-key (dsa (p %m)(q %m)(g %m)(y %m)))", [p, q, g, y])

@@ -346,7 +346,9 @@ public struct Reassembler {
                                 into events: inout [Event]) {
         let entry = Pending(n: fragment.n, k: 1, buffer: fragment.piece, firstPosition: position,
                             padded: fragment.isPadded, discarded: false, generation: 0)
-        if fragment.n == 1 {
+        // A 1-of-1 fragment is a whole message: the length bound holds
+        // for it as for any other.
+        if fragment.n == 1, fragment.piece.count <= maximumMessageLength {
             complete(stream, entry, lastPosition: position, into: &events)
             return
         }
