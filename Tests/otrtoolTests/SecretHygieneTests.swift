@@ -454,18 +454,9 @@ struct SecretHygieneTests {
                                         dir.path("\(account).err"), "session", "--json", "--key-file", key, "--account", account, "--protocol", "p"])
         }
         let a = try start("a"), b = try start("b")
-        func relay(_ events: [[String: Any]], to first: LiveProcess) throws {
-            var pending = events, target = first
-            while true {
-                let wires = pending.filter { $0["event"] as? String == "wire" }.compactMap { $0["text"] as? String }
-                if wires.isEmpty { return }
-                pending = try wires.flatMap { try target.send(LiveProcess.jsonLine($0)) }
-                target = target === a ? b : a
-            }
-        }
-        try relay(try a.send("/query"), to: b)
-        try relay(try a.send("/smpq colour?|\(secret)"), to: b)
-        try relay(try b.send("/smp \(secret)"), to: a)
+        try LiveProcess.relay(try a.send("/query"), to: b, then: a)
+        try LiveProcess.relay(try a.send("/smpq colour?|\(secret)"), to: b, then: a)
+        try LiveProcess.relay(try b.send("/smp \(secret)"), to: a, then: b)
         a.close()
         b.close()
         let outcomes = (a.events + b.events).filter { $0["event"] as? String == "smp" }.compactMap { $0["outcome"] as? String }

@@ -187,17 +187,8 @@ struct SessionCommandTests {
         let a = try LiveProcess.otrtool(["session", "--json", "--key-file", key, "--account", "a", "--protocol", "p"], name: "a")
         let b = try LiveProcess.otrtool(["session", "--json", "--key-file", key, "--account", "b", "--protocol", "p"], name: "b")
         defer { a.close(); b.close() }
-        func relay(_ events: [[String: Any]], to first: LiveProcess) throws {
-            var pending = events, target = first
-            while true {
-                let wires = pending.filter { $0["event"] as? String == "wire" }.compactMap { $0["text"] as? String }
-                if wires.isEmpty { return }
-                pending = try wires.flatMap { try target.send(LiveProcess.jsonLine($0)) }
-                target = target === a ? b : a
-            }
-        }
-        try relay(try a.send("/query"), to: b)
-        try relay(try a.send("/send über"), to: b)
+        try LiveProcess.relay(try a.send("/query"), to: b, then: a)
+        try LiveProcess.relay(try a.send("/send über"), to: b, then: a)
         #expect(SimulateCommandTests.of(b.events, "received").last?["text"] as? String == "über")
         #expect(SimulateCommandTests.of(a.events, "secure").first?["ssid"] as? String
                 == SimulateCommandTests.of(b.events, "secure").first?["ssid"] as? String)

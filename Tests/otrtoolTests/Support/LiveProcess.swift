@@ -73,6 +73,18 @@ final class LiveProcess {
         }
     }
 
+    /// Between two otrtool sessions: hands the wire messages of `events`
+    /// to `first`, its answers to `second`, and so on until both are quiet.
+    static func relay(_ events: [[String: Any]], to first: LiveProcess, then second: LiveProcess) throws {
+        var pending = events, target = first, other = second
+        while true {
+            let wires = pending.filter { $0["event"] as? String == "wire" }.compactMap { $0["text"] as? String }
+            if wires.isEmpty { return }
+            pending = try wires.flatMap { try target.send(jsonLine($0)) }
+            swap(&target, &other)
+        }
+    }
+
     func close() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
