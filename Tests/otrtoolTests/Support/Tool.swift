@@ -8,7 +8,13 @@ enum Tool {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// The otrtool under test: the build's own, or the one OTRTOOL_BINARY
+    /// names (scripts/test runs the end-to-end tests again on the
+    /// statically linked release build, which optimises differently).
     static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["OTRTOOL_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let candidates = [
             productsDirectory.appendingPathComponent("otrtool"),
             productsDirectory.deletingLastPathComponent().appendingPathComponent("otrtool"),
