@@ -994,7 +994,7 @@ _otrtool_session() {
     repeating_flags=()
     non_repeating_flags=(--show-secrets --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--key-file --account --protocol --peer --policy --instance-tag --instance-tags --fragment --insecure-seed)
+    non_repeating_options=(--key-file --account --protocol --peer --policy --instance-tag --instance-tags --fingerprints --fragment --insecure-seed)
     __otrtool_offer_flags_options 0
 
     # Offer option value completions
@@ -1019,6 +1019,10 @@ _otrtool_session() {
         return
         ;;
     '--instance-tags')
+        __otrtool_add_completions -f
+        return
+        ;;
+    '--fingerprints')
         __otrtool_add_completions -f
         return
         ;;

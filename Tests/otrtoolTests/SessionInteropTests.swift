@@ -29,7 +29,7 @@ final class Link {
     let theirs: LiveProcess
     let directory: TemporaryDirectory
 
-    init(_ peer: RemotePeer, peerSecret: String = "blue") throws {
+    init(_ peer: RemotePeer, peerSecret: String = "blue", ourExtraArguments: [String] = []) throws {
         self.peer = peer
         directory = try TemporaryDirectory("session-interop")
         let ourKey = directory.path("ours.key")
@@ -38,6 +38,8 @@ final class Link {
         var ourArguments = ["session", "--json", "--show-secrets", "--key-file", ourKey, "--account", "me@example.org",
                             "--protocol", "prpl-jabber", "--peer", "them", "--policy", peer.version == 2 ? "0x02" : "manual"]
         if let fragment = peer.fragment { ourArguments += ["--fragment", String(fragment)] }
+        let fingerprintsPath = directory.path("fingerprints")
+        ourArguments += ourExtraArguments.map { $0 == "FINGERPRINTS" ? fingerprintsPath : $0 }
         ours = try LiveProcess.otrtool(ourArguments, name: "otrtool session")
 
         switch peer.implementation {
@@ -222,5 +224,28 @@ struct SessionInteropTests {
         let got = try #require(Link.of(link.ourEvents, "symkey").last)
         #expect(got["role"] as? String == "received" && got["use"] as? Int == 7 && got["use_data"] as? String == "cafe")
         #expect(got["key"] as? String == sent["key"] as? String)
+    }
+
+    @Test("--fingerprints records the peer's fingerprint, trusted after SMP, in a file libotr reads back the same")
+    func fingerprintsFile() throws {
+        let peer = RemotePeer(implementation: .libotr, version: 3, fragment: nil)
+        let link = try Link(peer, ourExtraArguments: ["--fingerprints", "FINGERPRINTS"])
+        try link.local("/query")
+        let file = link.directory.path("fingerprints")
+        let theirs = try #require(Link.of(link.theirEvents, "party").first?["fingerprint"] as? String)
+        let hex = theirs.replacingOccurrences(of: " ", with: "").lowercased()
+        let afterAKE = try Peers.runLibotr(["read-fingerprints", file])
+        #expect(afterAKE.status == 0, "\(afterAKE.err)")
+        #expect(afterAKE.out == "me@example.org\tprpl-jabber\tthem\t\(hex)\t\n")
+
+        try link.local("/smpq colour?|blue")
+        #expect(link.ourSMP.last == "succeeded")
+        let afterSMP = try Peers.runLibotr(["read-fingerprints", file])
+        #expect(afterSMP.out == "me@example.org\tprpl-jabber\tthem\t\(hex)\tsmp\n")
+        #expect(try link.directory.mode("fingerprints") == 0o600)
+
+        try link.local("/smpq colour?|red")
+        let afterFailure = try Peers.runLibotr(["read-fingerprints", file])
+        #expect(afterFailure.out == "me@example.org\tprpl-jabber\tthem\t\(hex)\t\n", "a failed SMP takes the trust back, as libotr does")
     }
 }

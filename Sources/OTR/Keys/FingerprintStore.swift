@@ -85,4 +85,24 @@ public struct FingerprintStore: Sendable {
         }
         return out
     }
+
+    /// Records a correspondent's fingerprint as libotr does when an AKE
+    /// completes (added untrusted when new), and, when `trust` is given,
+    /// sets its trust (libotr writes "smp" after SMP succeeds and clears it
+    /// after SMP fails). Returns whether the store changed.
+    @discardableResult
+    public mutating func record(username: [UInt8], accountName: [UInt8], protocolName: [UInt8],
+                                fingerprint: Fingerprint, trust: [UInt8]? = nil) -> Bool {
+        if let i = entries.firstIndex(where: {
+            $0.username == username && $0.accountName == accountName && $0.protocolName == protocolName
+                && $0.fingerprint == fingerprint
+        }) {
+            guard let trust, entries[i].trust != trust else { return false }
+            entries[i].trust = trust
+            return true
+        }
+        entries.append(Entry(username: username, accountName: accountName, protocolName: protocolName,
+                             fingerprint: fingerprint, trust: trust ?? []))
+        return true
+    }
 }

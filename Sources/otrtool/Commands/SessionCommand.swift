@@ -62,6 +62,11 @@ extension OTRTool {
                 completion: .file())
         var instanceTags: String?
 
+        @Option(name: .long, help: ArgumentHelp(
+            "An otr.fingerprints file: the peer's fingerprint is added (as --peer) when an AKE completes, and trusted (smp) when SMP succeeds, as libotr does.",
+            valueName: "file"), completion: .file())
+        var fingerprints: String?
+
         @Option(name: .long, help: ArgumentHelp("Fragment messages longer than this many characters (libotr's max_message_size).",
                                                 valueName: "size"))
         var fragment: Int?
@@ -110,6 +115,25 @@ extension OTRTool {
                 throw diagnostics.fatal(nil, "\(error)", status: .usage)
             }
 
+            // Read before the session starts, so a bad file stops nothing midway.
+            var known = try fingerprints.map { try KeyFileStore.loadFingerprints($0, diagnostics: diagnostics) }
+            func remember(_ event: SessionEvent) throws {
+                guard let path = fingerprints, var store = known?.store, let theirs = session.established?.theirFingerprint else { return }
+                let trust: [UInt8]?
+                switch event {
+                case .secure: trust = nil
+                case .smp(.succeeded): trust = Array("smp".utf8)
+                case .smp(.failed): trust = []
+                default: return
+                }
+                guard store.record(username: Array(peer.utf8), accountName: name, protocolName: proto,
+                                   fingerprint: theirs, trust: trust) else { return }
+                let bytes: [UInt8]
+                do { bytes = try store.serialised() } catch { throw diagnostics.fatal(path, "\(error)", status: .usage) }
+                try KeyFileStore.save(bytes, to: path, existed: known?.existed ?? false, diagnostics: diagnostics)
+                known = (store, true)
+            }
+
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             let renderer = SessionEventRenderer(party: "local", secrets: showSecrets)
@@ -121,8 +145,9 @@ extension OTRTool {
                 out.flush()
             }
 
-            func emit(_ result: SessionOutput, line: Int) {
+            func emit(_ result: SessionOutput, line: Int) throws {
                 for event in result.events {
+                    try remember(event)
                     // A failure goes to stderr once, as a diagnostic with its line.
                     let reported = track(event, diagnostics: diagnostics, line: line)
                     if output.json {
@@ -163,10 +188,12 @@ extension OTRTool {
                             break
                         case .received(let message):
                             seq += 1
-                            emit(session.receive(message), line: lineNumber)
+                            try emit(session.receive(message), line: lineNumber)
                         case .command(let command):
-                            emit(try command.apply(to: &session), line: lineNumber)
+                            try emit(try command.apply(to: &session), line: lineNumber)
                         }
+                    } catch let fatal as ExitCodeError {
+                        throw fatal  // already reported: a file could not be written
                     } catch {
                         diagnostics.report("-:\(lineNumber)", "\(error)", status: .malformedInput)
                         if output.json {

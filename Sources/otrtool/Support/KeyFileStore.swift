@@ -29,6 +29,16 @@ enum KeyFileStore {
         return (file, true)
     }
 
+    static func loadFingerprints(_ path: String, diagnostics: Diagnostics) throws -> (store: FingerprintStore, existed: Bool) {
+        guard SecureFileWriter.exists(path) else { return (FingerprintStore(), false) }
+        let bytes = try readFile(path, diagnostics: diagnostics)
+        let (store, problems) = FingerprintStore.parse(bytes)
+        if let first = problems.first {
+            throw diagnostics.fatal(path, "\(first); the file is left unchanged", status: .malformedInput)
+        }
+        return (store, true)
+    }
+
     static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
         do {
             return try FileContents.read(path, limit: maximumSize)
