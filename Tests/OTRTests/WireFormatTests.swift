@@ -302,6 +302,10 @@ struct WireFormatTests {
         #expect(keyExchange.name == "v1 Key Exchange")
         let data = try EncodedMessage.read(armoured: Array("?OTR:AAED.".utf8))
         #expect(data == .version1(type: 0x03, body: []))
+        // Two bytes, version 1 and no type: malformed, not a type-0 message
+        // that would serialise to three bytes.
+        let typeless = #expect(throws: OTRError.self) { try EncodedMessage.read([0x00, 0x01]) }
+        #expect(typeless?.field == "message type")
         #expect(data.name == "v1 Data")
         #expect(data.violations.isEmpty)
         #expect(try keyExchange.serialize() == [0, 1, 0x0a, 1, 2, 3])

@@ -67,7 +67,10 @@ public enum EncodedMessage: Sendable, Equatable {
         guard version == 2 || version == 3 else {
             let type = r.remaining > 0 ? try r.readByte("message type") : nil
             if version == 1 {
-                return .version1(type: type ?? 0, body: Array(bytes.dropFirst(3)))
+                // Every version 1 message has a type; without one the bytes
+                // could not be written back as they were read.
+                guard let type else { throw OTRError.malformed("message type", at: 2, "a version 1 message ends before its type") }
+                return .version1(type: type, body: Array(bytes.dropFirst(3)))
             }
             return .unknownVersion(version: version, type: type, body: Array(bytes.dropFirst(type == nil ? 2 : 3)))
         }
