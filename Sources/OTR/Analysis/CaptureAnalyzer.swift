@@ -222,7 +222,7 @@ public final class CaptureAnalyzer {
     /// pair"; a repeat reuses AES-CTR key stream. Only the last counter of
     /// each key pair is kept, so memory stays flat however long the capture.
     private func noteCounter(_ m: DataMessage) -> String? {
-        let value = m.counter.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let value = m.counterValue
         let pair = KeyPairUse(senderInstance: (m.header.senderInstance ?? .zero).rawValue, senderKeyID: m.senderKeyID,
                               recipientKeyID: m.recipientKeyID, nextKey: m.nextDHKey.hashValue)
         defer { lastCounters[pair] = value }

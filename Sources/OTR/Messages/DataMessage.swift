@@ -36,6 +36,17 @@ public struct DataMessage: Sendable, Equatable {
         self.authenticatedRange = authenticatedRange
     }
 
+    /// The counter's top half as a number: receivers compare counters by
+    /// it (spec "Data Message": counters increase for each key pair).
+    public var counterValue: UInt64 {
+        counter.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// The 8-byte top half of counter `value`, big-endian.
+    public static func counter(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
+    }
+
     /// Whether this version's Data Message has a flags byte (v2 and v3).
     static func hasFlags(version: UInt16) -> Bool { version >= 2 }
 

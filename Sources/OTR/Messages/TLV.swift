@@ -15,10 +15,15 @@ public struct TLV: Sendable, Equatable {
     /// A TLV whose value must fit its 16-bit length; throws rather than
     /// let the length wrap when it is written.
     public init(type: UInt16, checkedValue value: [UInt8]) throws {
+        self.init(type: type, value: value)
+        try checkLength()
+    }
+
+    /// Throws when the value is too long for the TLV's 16-bit length.
+    public func checkLength() throws {
         guard value.count <= Self.maximumValueLength else {
             throw OTRError.outOfRange("TLV type \(type)", "value of \(value.count) bytes is longer than \(Self.maximumValueLength), the most its 16-bit length can say")
         }
-        self.init(type: type, value: value)
     }
 
     /// The record types the spec defines.

@@ -83,7 +83,7 @@ public struct DataKeyRing {
         let old = retiredMACKeys
         retiredMACKeys = []
         return Sending(senderKeyID: id.ours, recipientKeyID: id.theirs, nextDHKey: ourCurrent.publicKey,
-                       counter: Self.counterBytes(state.sent), keys: state.keys, oldMACKeys: old)
+                       counter: DataMessage.counter(state.sent), keys: state.keys, oldMACKeys: old)
     }
 
     // MARK: Receiving
@@ -125,7 +125,7 @@ public struct DataKeyRing {
         guard try message.verifyMAC(macKey: state.keys.receivingMACKey, original: original) else {
             throw OTRError.checkFailed("authenticator", "the MAC does not verify under the receiving MAC key of keys \(id.ours)/\(id.theirs)")
         }
-        let counter = Self.counterValue(message.counter)
+        let counter = message.counterValue
         guard counter > state.received else {
             throw OTRError.checkFailed("counter", "\(Hex.encode(message.counter)) is not above the last counter seen with keys \(id.ours)/\(id.theirs)")
         }
@@ -187,13 +187,5 @@ public struct DataKeyRing {
         let state = PairState(keys: try DataKeys(ours: ours, theirPublic: theirs))
         pairs[id] = state
         return state
-    }
-
-    static func counterBytes(_ value: UInt64) -> [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * $0)) }
-    }
-
-    static func counterValue(_ bytes: [UInt8]) -> UInt64 {
-        bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

@@ -450,7 +450,7 @@ public struct Session {
         guard messageState == .encrypted, var ring = keys, let established else {
             throw OTRError.invalidArgument("message", "no private conversation is established")
         }
-        for tlv in tlvs { _ = try TLV(type: tlv.type, checkedValue: tlv.value) }
+        for tlv in tlvs { try tlv.checkLength() }
         let sending = try ring.nextSending()
         keys = ring
         let version = established.version

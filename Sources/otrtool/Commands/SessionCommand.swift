@@ -159,10 +159,7 @@ extension OTRTool {
                 for wire in result.wire {
                     seq += 1
                     if output.json {
-                        var fields: [(String, JSON)] = [("event", .string("wire")), ("from", .string("local")), ("to", .string(peer)),
-                                                        ("seq", .int(seq)), ("text", .text(wire))]
-                        if String(validating: wire, as: UTF8.self) == nil { fields.append(("text_hex", .hex(wire))) }
-                        out.writeLine(.object(fields))
+                        out.writeLine(SessionEventRenderer.wire(from: "local", to: peer, seq: seq, bytes: wire))
                     } else {
                         out.write(bytes: wire)
                         out.write("\n")

@@ -79,6 +79,16 @@ struct SessionEventRenderer {
         return .object(fields)
     }
 
+    /// A message put on the wire, in the form the test peers write too, so
+    /// one tool's "wire" lines can be fed to another: the text, and its hex
+    /// when it is not UTF-8.
+    static func wire(from: String, to: String, seq: Int, bytes: [UInt8]) -> JSON {
+        var fields: [(String, JSON)] = [("event", .string("wire")), ("from", .string(from)), ("to", .string(to)),
+                                        ("seq", .int(seq)), ("text", .text(bytes))]
+        if String(validating: bytes, as: UTF8.self) == nil { fields.append(("text_hex", .hex(bytes))) }
+        return .object(fields)
+    }
+
     static func tlvs(_ tlvs: [TLV]) -> JSON {
         .array(tlvs.map { .object([("type", .int(Int($0.type))), ("data", .hex($0.value))]) })
     }

@@ -169,10 +169,7 @@ struct SimulatedNetwork {
         for bytes in result.wire {
             seq += 1
             inFlight.append(InFlight(from: party, seq: seq, bytes: bytes))
-            var fields: [(String, JSON)] = [("event", .string("wire")), ("seq", .int(seq)), ("from", .string(names[party])),
-                                            ("to", .string(names[1 - party])), ("text", .text(bytes))]
-            if String(validating: bytes, as: UTF8.self) == nil { fields.append(("text_hex", .hex(bytes))) }
-            record(.object(fields), text: "#\(seq) \(names[party]) -> \(names[1 - party]): \(TextEscaping.escaped(bytes))")
+            record(SessionEventRenderer.wire(from: names[party], to: names[1 - party], seq: seq, bytes: bytes), text: "#\(seq) \(names[party]) -> \(names[1 - party]): \(TextEscaping.escaped(bytes))")
             if format == .wire {
                 out.write(bytes: bytes)
                 out.write("\n")
