@@ -1,14 +1,20 @@
 #!/bin/sh
 # Decode throughput: otrtool decode against libotr's otr_parse on the same
 # capture (real libotr traffic in log lines, repeated to SIZE megabytes),
-# in one run; prints MB/s, the ratio, and peak memory of each.
+# in one run; prints MB/s, the ratio, CPU time and peak memory of each.
+# Each program runs RUNS times, in turn; the median wall time counts.
+# otrtool decode reads and parses on one thread while a second analyses
+# and prints, so its CPU time (user + system) exceeds its wall time on a
+# machine with two cores or more.
 #
-# usage: bench/decode.sh [SIZE_MB] [OTRTOOL]
+# usage: bench/decode.sh [SIZE_MB] [OTRTOOL] [RUNS]
 #   SIZE_MB  capture size (default 30)
 #   OTRTOOL  the otrtool binary (default: scripts/build-release)
+#   RUNS     runs of each program (default 5)
 set -eu
 
 size=${1:-30}
+runs=${3:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -64,28 +70,34 @@ echo "capture: $bytes bytes, $lines messages in log lines" >&2
 
 measure() {  # name, command...
     name=$1; shift
-    /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" < "$work/capture.log" > /dev/null 2>"$work/$name.err" || true
-    read -r seconds kb <<TIME
-$(tail -n 1 "$work/$name.time")
-TIME
-    echo "$name $seconds $kb"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" < "$work/capture.log" > /dev/null 2>"$work/$name.err" || true
+    echo "$name $(tail -n 1 "$work/$name.time")"
 }
 
-{
+i=0
+while [ $i -lt "$runs" ]; do
     measure otr_parse otr_parse
     measure otrtool_decode "$otrtool" decode
     measure otrtool_decode_json "$otrtool" decode --json
-} > "$work/results"
+    i=$((i + 1))
+done > "$work/results"
 
-python3 - "$work/results" "$bytes" <<'PY'
-import sys
-rows = [l.split() for l in open(sys.argv[1])]
+python3 - "$work/results" "$bytes" "$runs" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    name, wall, user, system, kb = line.split()
+    runs.setdefault(name, []).append((float(wall), float(user) + float(system), int(kb)))
 size = int(sys.argv[2]) / 1e6
+print("median of %s runs each" % sys.argv[3])
 base = None
-for name, seconds, kb in rows:
-    s = max(float(seconds), 0.001)
-    rate = size / s
+for name, rs in runs.items():
+    wall = max(statistics.median(r[0] for r in rs), 0.001)
+    cpu = statistics.median(r[1] for r in rs)
+    peak = max(r[2] for r in rs) / 1024
+    rate = size / wall
     if base is None:
         base = rate
-    print("%-22s %7.2f s  %8.1f MB/s  peak %7.1f MB  throughput x%.2f of otr_parse" % (name, s, rate, int(kb) / 1024, rate / base))
+    print("%-22s %7.3f s  %8.1f MB/s  cpu %7.3f s  peak %7.1f MB  throughput x%.2f of otr_parse"
+          % (name, wall, rate, cpu, peak, rate / base))
 PY

@@ -116,6 +116,61 @@ struct DecodeCommandTests {
         #expect(objects[1]["line"] as? Int == 4)
     }
 
+    // MARK: Order across the two threads
+
+    /// decode reads and parses on one thread and analyses and prints on
+    /// another, in batches; a capture spanning many batches must still come
+    /// out in input order on both streams, with problems found while
+    /// reading (an over-long line, fragments) and while analysing (bad
+    /// base64, a reused counter) interleaved as the lines are.
+    @Test func outputAndErrorsKeepInputOrderAcrossManyBatches() throws {
+        // Counters rise through the capture but for one repeat a block.
+        func counter(_ value: Int) -> String { String(repeating: "0", count: 15) + String(value, radix: 16) }
+        var lines: [String] = []
+        var expectedErrors: [(line: Int, text: String)] = []
+        for block in 0..<6 {
+            let good = try Self.dataMessage("in order \(block)", counter: counter(2 * block + 1))
+            let repeated = try Self.dataMessage("again \(block)", counter: counter(2 * block + 2))
+            for i in 1...1000 {
+                let n = block * 1000 + i
+                switch i {
+                case 17:
+                    lines.append("?OTR:AAMD!!!!.")
+                    expectedErrors.append((n, "base64"))
+                case 100:
+                    lines.append(good)
+                case 400:
+                    lines.append(String(repeating: "x", count: 3000))
+                    expectedErrors.append((n, "--max-line-length"))
+                case 600:
+                    lines.append("?OTR|00000100|00000101,00002,00001,AAMD,")  // fragment 2 of 1
+                    expectedErrors.append((n, "fragment"))
+                case 800:
+                    lines.append(repeated)
+                case 801:
+                    lines.append(repeated)
+                    expectedErrors.append((n, "reused"))
+                default:
+                    lines.append("plain text line \(n)")
+                }
+            }
+        }
+        let input = Data((lines.joined(separator: "\n") + "\n").utf8)
+        let result = try Tool.run(["decode", "--max-line-length", "2000"], stdin: input)
+        #expect(result.status == 2, "malformed input must give status 2: \(result.err.prefix(300))")
+        let errors = Self.stderrLines(result)
+        try #require(errors.count == expectedErrors.count,
+                     "expected \(expectedErrors.count) problems, got \(errors.count): \(errors.prefix(8))")
+        for (error, expected) in zip(errors, expectedErrors) {
+            #expect(error.contains("line \(expected.line):") && error.contains(expected.text),
+                    "out of order or wrong: expected line \(expected.line) (\(expected.text)), got \(error)")
+        }
+        // Every line but the skipped one has its title, in order.
+        let titles = result.out.split(separator: "\n").filter { $0.hasPrefix("line ") }
+        let numbers = titles.compactMap { Int($0.dropFirst(5).prefix { $0 != ":" }) }
+        #expect(numbers == (1...6000).filter { $0 % 1000 != 400 }, "titles missing or out of order")
+    }
+
     // MARK: Hostile input
 
     struct Hostile: CustomTestStringConvertible, Sendable {

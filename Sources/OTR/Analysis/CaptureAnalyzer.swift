@@ -83,7 +83,12 @@ public final class CaptureAnalyzer {
     }
 
     public func analyze(binary: [UInt8]) throws -> MessageAnalysis {
-        let message = try EncodedMessage.read(binary)
+        analyze(try EncodedMessage.read(binary), binary: binary)
+    }
+
+    /// Analyses a message already read from `binary` (reading is stateless
+    /// and can happen elsewhere, e.g. on another thread).
+    public func analyze(_ message: EncodedMessage, binary: [UInt8]) -> MessageAnalysis {
         var analysis = MessageAnalysis(message: message, binary: binary, violations: message.violations)
         switch message {
         case .dhCommit(let m):
@@ -183,8 +188,10 @@ public final class CaptureAnalyzer {
 
     // MARK: Data messages
 
+    /// Keeps a public value as a candidate for deriving data keys, which
+    /// only a D-H private exponent needs.
     private func remember(_ y: MPI) {
-        guard !knownPublicSet.contains(y), DHGroup.isValidPublicValue(y) else { return }
+        guard !keys.dhKeyPairs.isEmpty, !knownPublicSet.contains(y), DHGroup.isValidPublicValue(y) else { return }
         knownPublics.append(y)
         knownPublicSet.insert(y)
         if knownPublics.count > Self.maximumKnownPublicValues {

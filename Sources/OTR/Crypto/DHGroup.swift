@@ -32,7 +32,7 @@ public enum DHGroup {
     /// Bits of a private exponent; the spec asks for "at least 320 bits".
     public static let privateKeyBits = 320
     /// p - 2, the largest public value the spec accepts.
-    static let upperBound: MPI = modulus - MPI(2)
+    static let upperBound = MPI(publicBytes: (modulus - MPI(2)).bytes)
 
     /// Spec "Authenticated Key Exchange" / "Data Message": a received
     /// g^x or g^y must satisfy 2 <= value <= p - 2.
@@ -40,7 +40,9 @@ public enum DHGroup {
         y >= two && y <= upperBound
     }
 
-    static let two = MPI(2)
+    // Given as bytes, so that checking a value read from a message compares
+    // bytes (see `MPI.compare`).
+    static let two = MPI(publicBytes: [2])
 
     /// Throws naming `field` when `y` is outside 2..p-2.
     public static func checkPublicValue(_ y: MPI, field: String) throws {

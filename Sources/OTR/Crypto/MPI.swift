@@ -1,4 +1,5 @@
 internal import CGMP
+import Synchronization
 
 /// A non-negative big integer over GMP: the protocol's MPI (spec "Data
 /// types": "Multi-precision integers ... big-endian ... minimal length").
@@ -8,20 +9,50 @@ internal import CGMP
 /// `CryptoLibraries`), so secret exponents do not linger in memory.
 public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
     final class Storage: @unchecked Sendable {
-        let z: UnsafeMutablePointer<__mpz_struct>
+        /// The mpz, made on first use for a value read from bytes (decode
+        /// reads hundreds of thousands of public values and does arithmetic
+        /// on few of them). Set once, by compare-and-exchange, so two
+        /// threads reaching it first agree on one.
+        private let lazyZ: Atomic<UnsafeMutablePointer<__mpz_struct>?>
         /// The minimal bytes, kept when the value was read from bytes, so
         /// printing a parsed message does not export every MPI again.
-        var minimalBytes: [UInt8]? = nil
+        private(set) var minimalBytes: [UInt8]?
 
         init() {
             CryptoLibraries.ensureInitialised()
-            z = .allocate(capacity: 1)
+            let z = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
             otr_mpz_init(z)
+            lazyZ = Atomic(z)
+            minimalBytes = nil
+        }
+
+        /// A value given by its minimal big-endian bytes; the mpz waits.
+        init(minimalBytes: [UInt8]) {
+            lazyZ = Atomic(nil)
+            self.minimalBytes = minimalBytes
+        }
+
+        var z: UnsafeMutablePointer<__mpz_struct> {
+            if let z = lazyZ.load(ordering: .acquiring) { return z }
+            CryptoLibraries.ensureInitialised()
+            let fresh = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 1)
+            otr_mpz_init(fresh)
+            if let bytes = minimalBytes, !bytes.isEmpty {
+                bytes.withUnsafeBytes { otr_mpz_import_be(fresh, $0.baseAddress, $0.count) }
+            }
+            let (exchanged, winner) = lazyZ.compareExchange(expected: nil, desired: fresh,
+                                                            ordering: .acquiringAndReleasing)
+            if exchanged { return fresh }
+            otr_mpz_clear(fresh)
+            fresh.deallocate()
+            return winner!
         }
 
         deinit {
-            otr_mpz_clear(z)  // the wiping allocator clears the limbs
-            z.deallocate()
+            if let z = lazyZ.load(ordering: .acquiring) {
+                otr_mpz_clear(z)  // the wiping allocator clears the limbs
+                z.deallocate()
+            }
             minimalBytes?.withUnsafeMutableBytes { otr_secure_wipe($0.baseAddress, $0.count) }
         }
     }
@@ -54,9 +85,8 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// From public big-endian bytes (a field of a received message): the
     /// minimal bytes are kept beside the value for printing.
     public init(publicBytes bytes: [UInt8]) {
-        self.init(bytes: bytes)
         let firstNonZero = bytes.firstIndex { $0 != 0 } ?? bytes.count
-        storage.minimalBytes = firstNonZero == 0 ? bytes : Array(bytes[firstNonZero...])
+        self.init(storage: Storage(minimalBytes: firstNonZero == 0 ? bytes : Array(bytes[firstNonZero...])))
     }
 
     /// From hex digits (spaces allowed), for constants and test vectors.
@@ -93,15 +123,27 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
         return [UInt8](repeating: 0, count: length - minimal.count) + minimal
     }
 
-    public var byteCount: Int { Int(otr_mpz_size_bytes(storage.z)) }
+    public var byteCount: Int { storage.minimalBytes?.count ?? Int(otr_mpz_size_bytes(storage.z)) }
     public var bitWidth: Int { Int(otr_mpz_sizeinbase2(storage.z)) }
-    public var isZero: Bool { otr_mpz_sgn(storage.z) == 0 }
+    public var isZero: Bool { storage.minimalBytes?.isEmpty ?? (otr_mpz_sgn(storage.z) == 0) }
 
     public var hex: String { Hex.encode(bytes) }
     public var description: String { "0x" + (isZero ? "0" : hex) }
 
-    public static func == (a: MPI, b: MPI) -> Bool { otr_mpz_cmp(a.storage.z, b.storage.z) == 0 }
-    public static func < (a: MPI, b: MPI) -> Bool { otr_mpz_cmp(a.storage.z, b.storage.z) < 0 }
+    public static func == (a: MPI, b: MPI) -> Bool { compare(a, b) == 0 }
+    public static func < (a: MPI, b: MPI) -> Bool { compare(a, b) < 0 }
+
+    /// Negative, zero or positive as a is below, equal to or above b.
+    /// Two values read from bytes compare by their minimal bytes (a longer
+    /// one is larger, then byte by byte) without making their mpz.
+    static func compare(_ a: MPI, _ b: MPI) -> Int {
+        if let x = a.storage.minimalBytes, let y = b.storage.minimalBytes {
+            if x.count != y.count { return x.count < y.count ? -1 : 1 }
+            for i in x.indices where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
+            return 0
+        }
+        return Int(otr_mpz_cmp(a.storage.z, b.storage.z))
+    }
     /// Hashes the minimal bytes as one block (combining a [UInt8] feeds the
     /// hasher byte by byte, which dominated decode's key tables).
     public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }

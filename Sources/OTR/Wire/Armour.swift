@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// The ASCII armour of an encoded message (spec "Encoded messages"):
 /// "?OTR:", the base64 of the binary message, ".".
 public enum Armour {
@@ -17,11 +23,14 @@ public enum Armour {
         guard text.count >= prefix.count, text[0..<prefix.count].elementsEqual(prefix) else {
             throw OTRError.malformed("encoded message", at: 0, "does not start with \"?OTR:\"")
         }
-        guard let dot = text[prefix.count...].firstIndex(of: UInt8(ascii: ".")) else {
-            throw OTRError.malformed("encoded message", at: text.count, "no closing \".\" (truncated?)")
-        }
         do {
-            return try Base64.decode(text[prefix.count..<dot])
+            return try text.withUnsafeBytes { raw in
+                let body = UnsafeRawBufferPointer(rebasing: raw[prefix.count...])
+                guard let start = body.baseAddress, let hit = memchr(start, Int32(UInt8(ascii: ".")), body.count) else {
+                    throw OTRError.malformed("encoded message", at: text.count - prefix.count, "no closing \".\" (truncated?)")
+                }
+                return try Base64.decode(raw: UnsafeRawBufferPointer(start: start, count: start.distance(to: UnsafeRawPointer(hit))))
+            }
         } catch var error as OTRError {
             error.offset = error.offset.map { $0 + prefix.count }
             throw error

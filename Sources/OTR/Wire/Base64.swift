@@ -8,6 +8,16 @@ public enum Base64 {
         return table
     }()
 
+    /// The four characters of a quad looked up at once: table k (entries
+    /// 256k..<256k+256) holds a character's six bits already shifted into
+    /// place for position k, or `invalid` for a character that is not in
+    /// the alphabet; OR-ing the four gives the 24 bits, or a set `invalid`.
+    private static let invalid: UInt32 = 1 << 31
+    private static let shifted: [UInt32] = (0..<1024).map { i in
+        let v = reverse[i & 0xff]
+        return v < 0 ? invalid : UInt32(v) << (18 - 6 * UInt32(i >> 8))
+    }
+
     public static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -51,21 +61,23 @@ public enum Base64 {
             try out.withUnsafeMutableBufferPointer { o in
                 var offset = 0
                 while offset < text.count {
-                    // Fast path: four alphabet characters make three bytes.
-                    // Whitespace, padding and bad characters map below zero
-                    // and take the checked path one character at a time.
-                    if filled == 0, padding == 0, offset + 4 <= text.count {
-                        let a = table[Int(text[offset])], b = table[Int(text[offset + 1])]
-                        let c = table[Int(text[offset + 2])], d = table[Int(text[offset + 3])]
-                        if a | b | c | d >= 0 {
-                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                            o[written] = UInt8(truncatingIfNeeded: v >> 16)
-                            o[written + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                            o[written + 2] = UInt8(truncatingIfNeeded: v)
-                            written += 3
-                            offset += 4
-                            continue
+                    // Fast path: runs of four alphabet characters make three
+                    // bytes each. Whitespace, padding and bad characters stop
+                    // it and take the checked path one character at a time.
+                    if filled == 0, padding == 0 {
+                        shifted.withUnsafeBufferPointer { t in
+                            while offset + 4 <= text.count {
+                                let v = t[Int(text[offset])] | t[256 | Int(text[offset + 1])]
+                                    | t[512 | Int(text[offset + 2])] | t[768 | Int(text[offset + 3])]
+                                if v & invalid != 0 { break }
+                                o[written] = UInt8(truncatingIfNeeded: v >> 16)
+                                o[written + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                                o[written + 2] = UInt8(truncatingIfNeeded: v)
+                                written += 3
+                                offset += 4
+                            }
                         }
+                        if offset == text.count { break }
                     }
                     defer { offset += 1 }
                     let c = text[offset]

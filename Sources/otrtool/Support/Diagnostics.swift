@@ -5,10 +5,27 @@ final class Diagnostics {
     private(set) var status: ExitStatus = .success
     private(set) var count = 0
 
-    init(command: String) { self.command = command }
+    /// Where reports go instead of standard error, if set.
+    private let forward: ((_ location: String?, _ message: String, _ status: ExitStatus) -> Void)?
+
+    init(command: String) {
+        self.command = command
+        self.forward = nil
+    }
+
+    /// Diagnostics that hand every report to `forward` (which passes it to
+    /// the diagnostics that print it, e.g. on another thread, in order).
+    init(command: String, forward: @escaping (_ location: String?, _ message: String, _ status: ExitStatus) -> Void) {
+        self.command = command
+        self.forward = forward
+    }
 
     /// Reports a problem at `location` (e.g. "-:3" or "capture.log:12").
     func report(_ location: String?, _ message: String, status: ExitStatus) {
+        if let forward {
+            forward(location, message, status)
+            return
+        }
         count += 1
         self.status = ExitStatus.worst(self.status, status)
         let prefix = location.map { "otrtool \(command): \($0): " } ?? "otrtool \(command): "

@@ -34,6 +34,8 @@ struct InputOptions: ParsableArguments {
     /// an over-long line is reported to `diagnostics` and skipped.
     func forEachLine(diagnostics: Diagnostics, delimiter: UInt8 = 0x0a,
                      _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
+        let named = namesSources  // option wrappers are slow to read per line
+        let maxLineLength = self.maxLineLength
         for source in sources {
             let fd: Int32
             if source == "-" {
@@ -50,7 +52,7 @@ struct InputOptions: ParsableArguments {
             var number = 0
             while let line = reader.next() {
                 number += 1
-                let location = SourceLocation(source: source, line: number, named: namesSources)
+                let location = SourceLocation(source: source, line: number, named: named)
                 switch line {
                 case .text(let bytes):
                     try body(location, bytes)

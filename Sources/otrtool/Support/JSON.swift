@@ -21,10 +21,15 @@ enum JSON {
     func render(into out: inout [UInt8]) {
         switch self {
         case .string(let s):
-            JSON.appendQuoted(Array(s.utf8), into: &out)
+            JSON.appendQuoted(s, into: &out)
         case .text(let bytes):
-            let valid = String(validating: bytes, as: UTF8.self) ?? String(decoding: bytes, as: UTF8.self)
-            JSON.appendQuoted(Array(valid.utf8), into: &out)
+            // Valid UTF-8 (ASCII above all) goes as it is; anything else with
+            // its bad sequences replaced by U+FFFD.
+            if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
+                JSON.appendQuoted(bytes, into: &out)
+            } else {
+                JSON.appendQuoted(String(decoding: bytes, as: UTF8.self), into: &out)
+            }
         case .hex(let bytes):
             out.append(UInt8(ascii: "\""))
             JSON.appendHex(bytes, into: &out)
@@ -46,7 +51,7 @@ enum JSON {
             out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in fields.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.appendQuoted(Array(key.utf8), into: &out)
+                JSON.appendQuoted(key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 value.render(into: &out)
             }
@@ -74,21 +79,37 @@ enum JSON {
 
     /// RFC 8259 string escaping of valid UTF-8.
     static func appendQuoted(_ utf8: [UInt8], into out: inout [UInt8]) {
+        utf8.withUnsafeBufferPointer { appendQuoted($0, into: &out) }
+    }
+
+    static func appendQuoted(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { appendQuoted($0, into: &out) }
+    }
+
+    /// A JSON string: runs that need no escaping (nearly everything decode
+    /// prints: base64, hex, text) are copied in one go.
+    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in utf8 {
+        var run = 0
+        for i in utf8.indices {
+            let b = utf8[i]
+            guard b < 0x20 || b == 0x7f || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+            run = i + 1
             switch b {
             case UInt8(ascii: "\""): out += [0x5c, 0x22]
             case UInt8(ascii: "\\"): out += [0x5c, 0x5c]
             case 0x0a: out += [0x5c, UInt8(ascii: "n")]
             case 0x0d: out += [0x5c, UInt8(ascii: "r")]
             case 0x09: out += [0x5c, UInt8(ascii: "t")]
-            case 0x00..<0x20, 0x7f:
+            default:
                 out += Array("\\u00".utf8)
                 out.append(hexDigits[Int(b >> 4)])
                 out.append(hexDigits[Int(b & 0xf)])
-            default: out.append(b)
             }
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -56,9 +56,13 @@ struct LineReader {
         }
     }
 
+    /// The line being read. Kept between calls: once the caller has let go
+    /// of the previous line its storage is reused, not allocated anew.
+    private var line: [UInt8] = []
+
     /// The next line, or nil at end of input.
     mutating func next() -> Line? {
-        var line: [UInt8] = []
+        line.removeAll(keepingCapacity: true)
         var length = 0
         var sawAnything = false
         while true {
@@ -79,7 +83,7 @@ struct LineReader {
             if length + chunk <= maximumLineLength {
                 line.append(contentsOf: block[blockStart..<end])
             } else if length <= maximumLineLength {
-                line = []  // drop what we had; the line is over the limit
+                line = []  // drop what we had (and its storage); the line is over the limit
             }
             length += chunk
             blockStart = end

@@ -47,6 +47,16 @@ final class OutputSink {
         if buffer.count >= capacity { flush() }
     }
 
+    /// Text report rows, written into the buffer in place (the buffer is
+    /// moved into the writer and back, never copied).
+    func writeRows(_ body: (inout TextRows) -> Void) {
+        var rows = TextRows()
+        swap(&rows.bytes, &buffer)
+        body(&rows)
+        swap(&rows.bytes, &buffer)
+        if buffer.count >= capacity { flush() }
+    }
+
     /// One JSON value and a newline, rendered into the buffer.
     func writeLine(_ json: JSON) {
         append { json.render(into: &$0); $0.append(0x0a) }
