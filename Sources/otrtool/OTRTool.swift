@@ -49,7 +49,7 @@ struct OTRTool: ParsableCommand {
             Self.exit(withError: ExitCode(exit.status.rawValue))
         } catch let error as SecretError {
             writeStandardError("otrtool: \(error.description)")
-            Self.exit(withError: ExitCode(ExitStatus.usage.rawValue))
+            Self.exit(withError: ExitCode(error.status.rawValue))
         } catch {
             Self.exit(withError: error)
         }

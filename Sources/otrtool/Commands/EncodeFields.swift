@@ -44,7 +44,7 @@ private func versionList(_ text: String) throws -> [OTRVersion] {
 
 extension OTRTool.Encode {
     struct Query: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A query message offering the given versions.")
+        static let configuration = CommandConfiguration(commandName: "query", abstract: "A query message offering the given versions.")
         @Option(help: ArgumentHelp("Versions to offer, e.g. 23 or 1,2.", valueName: "versions"))
         var versions: String = "23"
         @Option(help: ArgumentHelp("Human-readable text after the query.", valueName: "text"))
@@ -61,7 +61,8 @@ extension OTRTool.Encode {
     }
 
     struct Tag: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Plaintext followed by the whitespace tag for the given versions.")
+        static let configuration = CommandConfiguration(
+            commandName: "tag", abstract: "Plaintext followed by the whitespace tag for the given versions.")
         @Option(help: ArgumentHelp("Versions to offer, e.g. 23.", valueName: "versions"))
         var versions: String = "23"
         @Option(help: ArgumentHelp("The plaintext the tag is appended to.", valueName: "text"))
@@ -144,6 +145,7 @@ extension OTRTool.Encode {
 
     struct Data: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "data",
             abstract: "A Data message: TEXT and TLVs encrypted under an AES key and MACed, with libotr's layout.")
         @OptionGroup var header: HeaderOptions
         @Option(name: .customLong("aes-key"), help: ArgumentHelp("The 16-byte sending AES key.", valueName: "secret"))

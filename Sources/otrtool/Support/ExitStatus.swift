@@ -47,8 +47,18 @@ enum ExitStatus: Int32, CaseIterable {
         return rank(b) > rank(a) ? b : a
     }
 
-    /// The manual's EXIT STATUS text, generated from this enum.
+    /// The manual's EXIT STATUS text, generated from this enum. Built on
+    /// every start (it is in the root command's help), so plainly: string
+    /// interpolation and generic `joined` cost runtime conformance searches
+    /// on first use, a measurable part of start-up.
     static var manualText: String {
-        allCases.map { "\($0.rawValue) \($0.summary)" }.joined(separator: "; ") + "."
+        var text = ""
+        for status in allCases {
+            if !text.isEmpty { text += "; " }
+            text += String(status.rawValue)
+            text += " "
+            text += status.summary
+        }
+        return text + "."
     }
 }

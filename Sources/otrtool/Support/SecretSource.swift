@@ -79,7 +79,7 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         case .file(let path):
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
-                throw SecretError("\(name): cannot open \(path): \(String(cString: strerror(errno)))")
+                throw SecretError("\(name): cannot open \(path): \(String(cString: strerror(errno)))", status: .noInput)
             }
             defer { close(fd) }
             return try decode(readAll(fd, name: name), name: name)
@@ -96,8 +96,12 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
+                let code = errno
                 wipe(&text)
-                throw SecretError("\(name): reading \(description): \(String(cString: strerror(errno)))")
+                // A descriptor that is not open could not be opened, as a
+                // missing file; a failure part-way is an I/O error.
+                throw SecretError("\(name): reading \(description): \(String(cString: strerror(code)))",
+                                  status: code == EBADF ? .noInput : .ioError)
             }
             if n == 0 { break }
             text += chunk[0..<n]
@@ -127,10 +131,16 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
     }
 }
 
-/// A secret could not be read; reported as a usage problem.
+/// A secret could not be read: a usage problem (unset variable, not hex,
+/// too long), or a file or descriptor that cannot be opened or read, with
+/// the status those have everywhere else.
 struct SecretError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    let status: ExitStatus
+    init(_ description: String, status: ExitStatus = .usage) {
+        self.description = description
+        self.status = status
+    }
 }
 
 extension String {
