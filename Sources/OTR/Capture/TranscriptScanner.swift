@@ -115,6 +115,8 @@ public struct TranscriptScanner {
             }
             return items
         }
+        // Most lines continue nothing: their items are the whole answer.
+        if items.isEmpty { return scanText(content, line: lineNumber) }
         items += scanText(content, line: lineNumber)
         return items
     }

@@ -50,7 +50,12 @@ public struct ByteReader {
     /// DATA: a 4-byte length and that many bytes.
     public mutating func readData(_ field: String) throws -> [UInt8] {
         let start = offset
-        let length = try readInt("\(field) length")
+        // The length field's name is built only for the error: decode reads
+        // millions of DATA fields.
+        guard remaining >= 4 else {
+            throw OTRError.malformed("\(field) length", at: offset, "needs 4 bytes, only \(remaining) left")
+        }
+        let length = try readInt(field)
         guard Int(length) <= remaining else {
             let declared = length
             offset = start

@@ -166,12 +166,16 @@ extension DecodeReport {
             rows.row("counter", hex: d.counter)
             rows.row("encrypted message", hexWithLength: d.encryptedMessage)
             rows.row("MAC", hex: d.mac)
-            let old = d.revealedMACKeys
-            if old.isEmpty {
+            // One row a 20-byte key (as `revealedMACKeys` cuts them), written
+            // from the field itself; a partial key at the end is a violation.
+            let old = d.oldMACKeys
+            if old.count < 20 {
                 rows.row("old MAC keys", "(none)")
             } else {
-                for (i, key) in old.enumerated() {
-                    if i == 0 { rows.row("old MAC keys", hex: key) } else { rows.row("", hex: key) }
+                for start in stride(from: 0, to: old.count - old.count % 20, by: 20) {
+                    rows.start(start == 0 ? "old MAC keys" : "")
+                    rows.appendHex(old[start..<start + 20])
+                    rows.endRow()
                 }
             }
         case .version1(_, let body), .unknownVersion(_, _, let body):

@@ -47,29 +47,10 @@ struct TextRows {
         bytes.append(0x0a)
     }
 
-    /// A row whose label is built at run time (TLV types, MPI numbers).
-    mutating func row(label: String, _ text: String) {
-        start(label: label)
-        append(text)
-        bytes.append(0x0a)
-    }
-
+    /// A row whose label is built at run time (SMP MPI numbers).
     mutating func row(label: String, hex value: [UInt8]) {
         start(label: label)
         appendHex(value)
-        bytes.append(0x0a)
-    }
-
-    mutating func row(label: String, hexWithLength value: [UInt8]) {
-        start(label: label)
-        if value.isEmpty {
-            append("(empty)")
-        } else {
-            appendHex(value)
-            append(" (")
-            appendDecimal(value.count)
-            append(" bytes)")
-        }
         bytes.append(0x0a)
     }
 
@@ -118,8 +99,12 @@ struct TextRows {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Lowercase hex, two digits a byte.
     mutating func appendHex(_ value: [UInt8]) {
+        appendHex(value[...])
+    }
+
+    /// Lowercase hex, two digits a byte.
+    mutating func appendHex(_ value: ArraySlice<UInt8>) {
         let start = bytes.count
         let count = value.count * 2
         bytes.append(contentsOf: repeatElement(0, count: count))
