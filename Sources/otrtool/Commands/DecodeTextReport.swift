@@ -55,21 +55,8 @@ extension DecodeReport {
                 rows.append(TextEscaping.quoted(raw))
                 return
             }
-            rows.append(" fragment ")
-            rows.appendDecimal(f.k)
-            rows.append(" of ")
-            rows.appendDecimal(f.n)
-            rows.append(" (")
-            rows.append(f.form.rawValue)
-            if f.form == .v3 {
-                rows.append(" ")
-                rows.appendHex(f.senderInstance)
-                rows.append("->")
-                rows.appendHex(f.receiverInstance)
-            }
-            rows.append(", ")
-            rows.appendDecimal(f.piece.count)
-            rows.append("-byte piece)")
+            let tags = f.form == .v3 ? " \(InstanceTag(f.senderInstance).hex)->\(InstanceTag(f.receiverInstance).hex)" : ""
+            rows.append(" fragment \(f.k) of \(f.n) (\(f.form.rawValue)\(tags), \(f.piece.count)-byte piece)")
         case .unterminated(let raw):
             rows.append(" unterminated encoded message (")
             rows.appendDecimal(raw.count)
