@@ -59,19 +59,26 @@ enum JSON {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Lowercase hex of `bytes`, appended without an intermediate String.
+    /// Lowercase hex of `bytes`, appended without an intermediate String
+    /// (JSON hex fields, and decode's text rows).
     static func appendHex(_ bytes: [UInt8], into out: inout [UInt8]) {
+        appendHex(bytes[...], into: &out)
+    }
+
+    static func appendHex(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
         out.withUnsafeMutableBufferPointer { o in
             hexDigits.withUnsafeBufferPointer { digits in
-                var j = start
-                for b in bytes {
-                    o[j] = digits[Int(b >> 4)]
-                    o[j + 1] = digits[Int(b & 0x0f)]
-                    j += 2
+                bytes.withUnsafeBufferPointer { input in
+                    var j = start
+                    for b in input {
+                        o[j] = digits[Int(b >> 4)]
+                        o[j &+ 1] = digits[Int(b & 0x0f)]
+                        j &+= 2
+                    }
                 }
             }
         }

@@ -97,36 +97,19 @@ struct TextRows {
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     mutating func appendHex(_ value: [UInt8]) {
-        appendHex(value[...])
+        JSON.appendHex(value, into: &bytes)
     }
 
-    /// Lowercase hex, two digits a byte.
     mutating func appendHex(_ value: ArraySlice<UInt8>) {
-        let start = bytes.count
-        let count = value.count * 2
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBufferPointer { out in
-            Self.hexDigits.withUnsafeBufferPointer { digits in
-                value.withUnsafeBufferPointer { input in
-                    var j = start
-                    for b in input {
-                        out[j] = digits[Int(b >> 4)]
-                        out[j &+ 1] = digits[Int(b & 0x0f)]
-                        j &+= 2
-                    }
-                }
-            }
-        }
+        JSON.appendHex(value, into: &bytes)
     }
 
     /// `width` lowercase hex digits of a value, zero-padded (instance tags).
     mutating func appendHex(_ value: UInt32, width: Int = 8) {
         var shift = (width - 1) * 4
         while shift >= 0 {
-            bytes.append(Self.hexDigits[Int((value >> UInt32(shift)) & 0x0f)])
+            bytes.append(JSON.hexDigits[Int((value >> UInt32(shift)) & 0x0f)])
             shift -= 4
         }
     }
