@@ -679,6 +679,19 @@ struct HostileInputTests {
         }
     }
 
+    @Test("forge transcript --modify: a capture with a line too long to keep must not be written back with that line lost")
+    func transcriptWithSkippedLineIsNotWrittenBack() throws {
+        let good = try H.dataMessage("still here")
+        // 17 000 000 bytes: over the 16 MiB line limit.
+        let result = try H.streamed("head -c 17000000 /dev/zero | tr '\\0' a; echo", then: Data((good + "\n").utf8),
+                                    ["forge", "transcript", "--mac-key", "hex:\(try H.macKey())", "--modify", "2:0:still:STILL"])
+        H.expectSurvived(result, "transcript")
+        #expect(result.status == 2, "forge transcript exits \(result.status) after skipping line 1: \(H.excerpt(result.err))")
+        #expect(result.stdout.isEmpty,
+                "forge transcript wrote \(result.stdout.count) bytes: the capture with its over-long line 1 turned into an empty line")
+        #expect(result.err.contains("line 1: this line is longer than forge transcript keeps"), "\(H.excerpt(result.err))")
+    }
+
     @Test("forge transcript: malformed encoded messages (4 GB length, truncated base64) must be reported with status 2")
     func transcriptReportsMalformedMessages() throws {
         let (bytes, _) = try #require(Self.fourGigabyteFields["Data old MAC keys"])

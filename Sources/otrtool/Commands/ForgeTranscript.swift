@@ -100,7 +100,8 @@ extension OTRTool.Forge {
                 }
             }
             var overflow = false
-            input.forEachLine(diagnostics: diagnostics) { location, line in
+            var firstSkipped: SourceLocation? = nil
+            input.forEachLine(diagnostics: diagnostics, skipped: { firstSkipped = firstSkipped ?? $0 }) { location, line in
                 guard !overflow else { return }
                 // Lines skipped as too long keep their numbers (forEachLine
                 // counts them); their text is gone, which was reported.
@@ -128,6 +129,22 @@ extension OTRTool.Forge {
                     out.writeLine(report.summary)
                 }
                 out.flush()
+                try diagnostics.finish()
+                return
+            }
+
+            // The transcript is written back whole or not at all: a line
+            // skipped as too long (its text never kept) would come out empty.
+            if let skipped = firstSkipped {
+                diagnostics.report(skipped.description,
+                                   "this line is longer than forge transcript keeps (\(input.maxLineLength) bytes), so the capture cannot be written back whole; nothing written",
+                                   status: .malformedInput)
+                try diagnostics.finish()
+                return
+            }
+            if overflow {
+                diagnostics.report(nil, "the capture was not read to its end, so it cannot be written back whole; nothing written",
+                                   status: .malformedInput)
                 try diagnostics.finish()
                 return
             }

@@ -31,8 +31,10 @@ struct InputOptions: ParsableArguments {
     var namesSources: Bool { !files.isEmpty }
 
     /// Calls `body` for every line of every source. An unreadable source or
-    /// an over-long line is reported to `diagnostics` and skipped.
+    /// an over-long line is reported to `diagnostics` and skipped; `skipped`
+    /// hears of each line skipped, for a caller that must not lose one.
     func forEachLine(diagnostics: Diagnostics, delimiter: UInt8 = 0x0a,
+                     skipped: ((_ location: SourceLocation) -> Void)? = nil,
                      _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
         let named = namesSources  // option wrappers are slow to read per line
         let maxLineLength = self.maxLineLength
@@ -60,6 +62,7 @@ struct InputOptions: ParsableArguments {
                     diagnostics.report(location.description,
                                        "line of \(length) bytes exceeds --max-line-length \(maxLineLength); skipped",
                                        status: .malformedInput)
+                    skipped?(location)
                 }
             }
             if let err = reader.readError {
