@@ -6,7 +6,7 @@ import PackageDescription
 
 let targets = [
     "FuzzMessage", "FuzzCapture", "FuzzFragment", "FuzzPlaintext", "FuzzTLV",
-    "FuzzKeyFile", "FuzzFingerprints", "FuzzInstanceTags",
+    "FuzzKeyFile", "FuzzFingerprints", "FuzzInstanceTags", "FuzzSession",
 ]
 
 let package = Package(

@@ -269,6 +269,27 @@ write("keyfile", "libotr-one-account.key", read(os.path.join(work, "single.key")
 write("fingerprints", "libotr-written", read(os.path.join(work, "fingerprints.libotr")))
 write("fingerprints", "hand-written", read(os.path.join(work, "fingerprints.in")))
 write("instags", "libotr-written", read(os.path.join(work, "instags")))
+
+# session: scripts for two parties (see Fuzz/Sources/FuzzSession): a
+# whole conversation with SMP, fragments, version 2, a lost and a changed
+# message, a replay, policies that start the AKE themselves, and real
+# libotr and potr messages delivered as a stranger's bytes.
+scripts = {
+    "conversation": b"Q\n*\nThello bob\n*\ntHi alice\n*\nYfile.txt\n*\nE\n*\n",
+    "smp-question": b"Q\n*\nSblue?favourite colour\n*\nablue\n*\nTafter SMP\n*\n",
+    "smp-wrong": b"Q\n*\nsred\n*\nAblue\n*\nX\n*\n",
+    "fragments": b"F90\nf120\nQ\n*\nT" + b"long " * 40 + b"\n*\n",
+    "version2": b"K2\n*\nTv2 text\n*\n",
+    "lost-and-changed": b"Q\nD\nd\nR\n*\nTone\nM\x30\x01\nD\nTtwo\nD\nC\n",
+    "policies": b"P\x36\x36\nTtagged\n*\ntreply\n*\n",
+    "require": b"P\x0e\x06\nTsecret first\n*\n",
+    "rekey-while-encrypted": b"Q\n*\nk\n*\nTafter re-key\n*\nE\ntstill there?\n*\n",
+}
+for name, script in scripts.items():
+    write("session", name, script)
+for name in ["libotr-v3", "potr"]:
+    armoured = [wire_bytes(e).strip() for e in conv[name] if e["event"] == "wire" and e["text"].startswith("?OTR:")]
+    write("session", "%s-stranger" % name, b"Q\n*\n" + b"".join(b">" + m + b"\n" for m in armoured[:6]) + b"<" + armoured[-1] + b"\n")
 PY
 
 du -sh "$corpus"
