@@ -211,6 +211,21 @@ struct SessionTests {
         #expect(pair.wire.allSatisfy { !$0.bytes.starts(with: Array("secret".utf8)) })
     }
 
+    @Test("a held-back message that cannot be sent once secure is reported as a send failure, not as an unreadable message received")
+    func heldBackMessageTooLongToFragment() throws {
+        // 60-byte messages leave 24 bytes of each v3 fragment for the
+        // message: the AKE fits in a few dozen fragments, 1.5 MB of text
+        // would need more than the 65 535 fragments the spec allows.
+        var pair = try Pair(seed: "too long", alicePolicy: .always, bobPolicy: .manual, fragmentSize: 60)
+        pair.fromAlice(try pair.alice.send([UInt8](repeating: 0x61, count: 1_500_000)))
+        #expect(pair.alice.messageState == .encrypted && pair.bob.messageState == .encrypted)
+        let failures = pair.aliceEvents.compactMap { if case .sendFailed(let e) = $0 { e } else { nil } }
+        #expect(failures.count == 1, "alice's events: \(pair.aliceEvents.map { "\($0)".prefix(60) })")
+        #expect(failures.first.map { "\($0)".contains("65535") || "\($0)".contains("fragments") } == true, "\(failures)")
+        #expect(pair.aliceEvents.allSatisfy { if case .unreadable = $0 { false } else { true } })
+        #expect(Pair.texts(pair.bobEvents).isEmpty)
+    }
+
     @Test("the same seed gives the same wire bytes")
     func deterministic() throws {
         func run() throws -> [[UInt8]] {

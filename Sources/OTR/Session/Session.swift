@@ -339,7 +339,7 @@ public struct Session {
             do {
                 out.append(try dataMessage(stored, tlvs: [], flags: 0))
             } catch let error as OTRError {
-                out.events.append(.unreadable(error, replied: false))
+                out.events.append(.sendFailed(error))
             } catch {
                 preconditionFailure("sending throws OTRError only: \(error)")
             }
@@ -404,7 +404,7 @@ public struct Session {
                 do {
                     out.append(try dataMessage([], tlvs: step.reply, flags: DataMessage.ignoreUnreadable))
                 } catch let error as OTRError {
-                    out.events.append(.unreadable(error, replied: false))
+                    out.events.append(.sendFailed(error))
                 } catch {
                     preconditionFailure("sending throws OTRError only: \(error)")
                 }

@@ -21,6 +21,10 @@ public enum SessionEvent: Sendable {
     /// A Data Message could not be read; an Error Message was sent unless
     /// it carried IGNORE_UNREADABLE.
     case unreadable(OTRError, replied: Bool)
+    /// A message the session sends on its own could not be built (the
+    /// message held back until the conversation was private, or an SMP
+    /// reply); nothing was sent for it.
+    case sendFailed(OTRError)
     /// A fragment could not be used.
     case fragmentProblem(ReassemblyProblem)
     /// The message state changed.

@@ -36,7 +36,7 @@ extension OTRTool {
                 "dropped", "dh" (each D-H key pair), "secure" (ssid, AKE keys), "keys" \
                 (AES, MAC and extra keys and revealed MAC keys of every Data message), \
                 "smp_exponents", "smp", "symkey", "received", "state", "finished", \
-                "ignored", "unreadable", and "end". Its wire messages are read by \
+                "ignored", "unreadable", "send_failed", and "end". Its wire messages are read by \
                 decode (with --aes-key or the D-H keys printed) and by forge. \
                 --wire-only prints just the wire messages, one a line: a capture.
                 """
