@@ -1,5 +1,10 @@
 internal import CGMP
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// A non-negative big integer over GMP: the protocol's MPI (spec "Data
 /// types": "Multi-precision integers ... big-endian ... minimal length").
@@ -139,14 +144,27 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
     static func compare(_ a: MPI, _ b: MPI) -> Int {
         if let x = a.storage.minimalBytes, let y = b.storage.minimalBytes {
             if x.count != y.count { return x.count < y.count ? -1 : 1 }
-            for i in x.indices where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
-            return 0
+            // Equal lengths: big-endian bytes compare as unsigned strings.
+            let order = x.withUnsafeBufferPointer { p in
+                y.withUnsafeBufferPointer { q in p.count == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, p.count) }
+            }
+            return order < 0 ? -1 : order > 0 ? 1 : 0
         }
         return Int(otr_mpz_cmp(a.storage.z, b.storage.z))
     }
     /// Hashes the minimal bytes as one block (combining a [UInt8] feeds the
     /// hasher byte by byte, which dominated decode's key tables).
     public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+
+    /// The value's low 64 bits: a cheap key for telling apart random D-H
+    /// public values (decode keys its counter check by it), not a hash
+    /// for values an adversary picks to collide.
+    public var low64: UInt64 {
+        if let minimal = storage.minimalBytes {
+            return minimal.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        return bytes.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
 
     // MARK: Arithmetic (results are non-negative; subtraction must not underflow)
 

@@ -302,12 +302,8 @@ final class DecodeSession {
             entry.raw = armoured
             if let message = parsed.message {
                 let analysis = analyzer.analyze(message, binary: parsed.binary)
-                let name = "\(analysis.message.name) message"
-                for v in analysis.violations {
-                    entry.problems.append(Problem(text: "\(name): \(v)", status: .malformedInput))
-                }
-                entry.problems += checks(analysis, name: name)
-                entry.analysis = analysis
+                entry.problems = problems(analysis)
+                entry.analysis = consume analysis
             } else {
                 entry.problems.append(Problem(text: "encoded message at byte \(item.offset): \(parsed.error ?? "unreadable")",
                                               status: .malformedInput))
@@ -330,10 +326,15 @@ final class DecodeSession {
         return entry
     }
 
-    /// Failed checks (exit 1): MACs, signatures, the D-H commitment.
-    func checks(_ a: MessageAnalysis, name: String) -> [Problem] {
-        var problems: [Problem] = []
-        if let data = a.data, data.macValid == false {
+    /// The rules a message breaks (exit 2), then its failed checks (exit
+    /// 1): MACs, signatures, the D-H commitment. Most messages have none,
+    /// so the message's name is only put together for a problem.
+    func problems(_ a: MessageAnalysis) -> [Problem] {
+        let macFailed = a.data?.macValid == false
+        guard !a.violations.isEmpty || macFailed || a.ake != nil else { return [] }
+        let name = "\(a.message.name) message"
+        var problems: [Problem] = a.violations.map { Problem(text: "\(name): \($0)", status: .malformedInput) }
+        if macFailed {
             problems.append(Problem(text: "\(name): MAC does not verify with any given or derived key", status: .checkFailed))
         }
         if let ake = a.ake {
