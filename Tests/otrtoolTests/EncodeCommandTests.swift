@@ -184,6 +184,33 @@ struct EncodeCommandTests {
         #expect(rebuilt.out == input)
     }
 
+    @Test func decodeJSONGivesBackOddOffersAndTextThatIsNotUTF8ByteForByte() throws {
+        // Repeated and unknown identifiers in their own order, identifiers
+        // and text that are not UTF-8, an unterminated list, the old
+        // "?OTR?v2?" form, a tag with a repeated block: what a capture may
+        // hold, written back as it was.
+        var input = Data()
+        for line: [UInt8] in [Array("x ?OTRv233x? y".utf8), Array("?OTRv2".utf8) + [0xff] + Array("3? hi".utf8),
+                              Array("?OTR?v2?".utf8), Array("?OTRv3".utf8), Array("caf".utf8) + [0xe9] + Array(" ?OTRv3?".utf8),
+                              Array("?OTR Error: ".utf8) + [0xff] + Array(" bad".utf8), [0xfe, 0xfd] + Array(" plain".utf8),
+                              Array("hello \t  \t\t\t\t \t \t \t    \t\t  \t\t  \t\t  \t\t  \t\t  \t \tthere".utf8)] {
+            input.append(contentsOf: line + [0x0a])
+        }
+        let json = try Tool.run(["decode", "--json"], stdin: input)
+        let rebuilt = try Tool.run(["encode"], stdin: json.stdout)
+        #expect(rebuilt.status == 0, "\(rebuilt.err)")
+        #expect(rebuilt.stdout == input, "decode --json | encode changed the bytes: \(String(decoding: rebuilt.stdout, as: UTF8.self))")
+    }
+
+    @Test func editedVersionsRebuildTheOfferInTheSpecsForm() throws {
+        // decode printed "offer" "?OTRv3?"; versions edited to 2 and a byte
+        // 0xfe (as \xfe): the offer no longer matches, so it is rebuilt.
+        let edited = #"{"kind":"query","versions":[2],"other_versions":["\\xfe"],"offer":"?OTRv3?","text":" hi","offset":0}"#
+        let r = try Tool.run(["encode"], stdin: Data((edited + "\n").utf8))
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.stdout == Data(Array("?OTRv2".utf8) + [0xfe] + Array("? hi\n".utf8)))
+    }
+
     // MARK: XMPP
 
     @Test func xmppWrappingCarriesTheXEP0364HintsAndDecodeReadsItBack() throws {

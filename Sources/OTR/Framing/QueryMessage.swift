@@ -8,13 +8,18 @@ public struct QueryMessage: Sendable, Equatable {
     public var range: Range<Int>
     /// Spec rules the string breaks (it is still read as libotr reads it).
     public var violations: [String]
+    /// The query string exactly as it stood (repeats, unknown identifiers
+    /// and their order kept), so it can be written back as it was.
+    public var offer: [UInt8]
 
     public static let prefix: [UInt8] = Array("?OTR".utf8)
 
-    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = []) {
+    /// `offer` defaults to the spec's form of `versions`.
+    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = [], offer: [UInt8]? = nil) {
         self.versions = versions
         self.range = range
         self.violations = violations
+        self.offer = offer ?? QueryMessage.encodedBytes(versions: versions)
     }
 
     /// Reads the query that starts at `start` (where "?OTR" stands) and is
@@ -63,21 +68,30 @@ public struct QueryMessage: Sendable, Equatable {
             }
         }
         guard sawForm else { return nil }
-        return QueryMessage(versions: versions, range: start..<i, violations: violations)
+        return QueryMessage(versions: versions, range: start..<i, violations: violations, offer: Array(bytes[start..<i]))
     }
 
     /// The query string offering `versions` in the spec's form:
     /// "?OTR?" for version 1 only, "?OTRv23?", "?OTR?v2?", "?OTRv?" for none.
-    public static func encode(versions: [OTRVersion]) -> String {
-        var out = "?OTR"
+    /// Identifier bytes are written as they are, ASCII or not.
+    public static func encodedBytes(versions: [OTRVersion]) -> [UInt8] {
+        var out = prefix
         let others = versions.filter { $0 != .v1 }.compactMap(\.queryIdentifier)
         var seen = Set<UInt8>()
         let unique = others.filter { seen.insert($0).inserted }
         if versions.contains(.v1) {
-            out += "?"
+            out.append(UInt8(ascii: "?"))
             if unique.isEmpty { return out }
         }
-        out += "v" + String(decoding: unique, as: UTF8.self) + "?"
+        out.append(UInt8(ascii: "v"))
+        out += unique
+        out.append(UInt8(ascii: "?"))
         return out
+    }
+
+    /// The same as text, for versions whose identifiers are ASCII (every
+    /// version the spec names).
+    public static func encode(versions: [OTRVersion]) -> String {
+        String(decoding: encodedBytes(versions: versions), as: UTF8.self)
     }
 }

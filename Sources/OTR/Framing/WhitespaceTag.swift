@@ -10,14 +10,19 @@ public struct WhitespaceTag: Sendable, Equatable {
     public var versions: [OTRVersion]
     public var range: Range<Int>
     public var violations: [String]
+    /// The tag exactly as it stood (repeated, unknown and misplaced blocks
+    /// kept), so it can be written back as it was.
+    public var offer: [UInt8]
 
     public static let base: [UInt8] = Array(" \t  \t\t\t\t \t \t \t  ".utf8)
     public static let blockLength = 8
 
-    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = []) {
+    /// `offer` defaults to the spec's form of `versions`.
+    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = [], offer: [UInt8]? = nil) {
         self.versions = versions
         self.range = range
         self.violations = violations
+        self.offer = offer ?? WhitespaceTag.encode(versions: versions)
     }
 
     /// The 8-byte block for a version.
@@ -89,6 +94,6 @@ public struct WhitespaceTag: Sendable, Equatable {
         if versions.isEmpty {
             violations.append("tag base with no version block")
         }
-        return WhitespaceTag(versions: versions, range: start..<i, violations: violations)
+        return WhitespaceTag(versions: versions, range: start..<i, violations: violations, offer: Array(bytes[start..<i]))
     }
 }

@@ -22,21 +22,24 @@ struct DecodeReport {
                                         ("offset", .int(entry.item.offset))]
         switch entry.item.kind {
         case .plaintext(let text):
-            fields += [("kind", .string("plaintext")), ("text", .text(text))]
+            fields += [("kind", .string("plaintext"))] + JSON.textField("text", text)
         case .query(let q, let text):
             fields += [("kind", .string("query")), ("versions", .array(q.versions.compactMap(\.number).map { .int($0) })),
                        ("other_versions", .array(q.versions.filter { $0.number == nil }.map { .string($0.description) })),
-                       ("text", .text(text))]
+                      ] + JSON.textField("offer", q.offer) + JSON.textField("text", text)
         case .whitespaceTag(let t, let text):
             fields += [("kind", .string("whitespace-tag")), ("versions", .array(t.versions.compactMap(\.number).map { .int($0) })),
                        ("other_versions", .array(t.versions.filter { $0.number == nil }.map { .string($0.description) })),
-                       ("text", .text(text))]
+                      ] + JSON.textField("offer", t.offer) + JSON.textField("text", text)
         case .error(let e):
-            fields += [("kind", .string("error")), ("message", .text(e.text))]
+            // The message as it stood: the prefix, the spaces after it, the text.
+            let spaces = max(0, e.range.count - ErrorMessage.prefix.count - e.text.count)
+            let raw = ErrorMessage.prefix + [UInt8](repeating: UInt8(ascii: " "), count: spaces) + e.text
+            fields += [("kind", .string("error"))] + JSON.textField("message", e.text) + JSON.textField("raw", raw)
         case .unrecognised(let raw):
-            fields += [("kind", .string("unrecognised")), ("raw", .text(raw))]
+            fields += [("kind", .string("unrecognised"))] + JSON.textField("raw", raw)
         case .fragment(let raw):
-            fields += [("kind", .string("fragment")), ("raw", .text(raw))]
+            fields += [("kind", .string("fragment"))] + JSON.textField("raw", raw)
             if let f = try? Fragment.parse(raw) {
                 fields += [("form", .string(f.form.rawValue)), ("k", .int(f.k)), ("n", .int(f.n))]
                 if f.form == .v3 {
@@ -47,7 +50,7 @@ struct DecodeReport {
                 fields.append(("piece", .text(f.piece)))
             }
         case .unterminated(let raw):
-            fields += [("kind", .string("unterminated")), ("raw", .text(raw))]
+            fields += [("kind", .string("unterminated"))] + JSON.textField("raw", raw)
         case .encoded(let raw):
             if let a = entry.analysis {
                 fields += MessageJSON.fields(a.message)
@@ -55,7 +58,7 @@ struct DecodeReport {
                 fields.append(("violations", .array(a.violations.map { .string($0) })))
                 if let analysis = analysisJSON(a) { fields.append(("analysis", analysis)) }
             } else {
-                fields += [("kind", .string("invalid")), ("raw", .text(raw))]
+                fields += [("kind", .string("invalid"))] + JSON.textField("raw", raw)
             }
         }
         if let r = entry.reassembledFrom {

@@ -56,7 +56,7 @@ extension OTRTool.Encode {
         func run() throws {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            wrapping.write(Array((QueryMessage.encode(versions: try versionList(versions)) + text).utf8), to: out)
+            wrapping.write(QueryMessage.encodedBytes(versions: try versionList(versions)) + Array(text.utf8), to: out)
         }
     }
 

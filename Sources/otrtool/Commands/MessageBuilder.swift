@@ -20,11 +20,24 @@ struct MessageBuilder {
         let kind = try field(object, "kind").stringValue ?? ""
         switch kind {
         case "query":
-            return try inserting(Array(QueryMessage.encode(versions: try versions(object)).utf8), into: object)
+            let offer = try offer(object, reads: { exact in
+                QueryMessage.parse(exact, at: 0).flatMap { $0.range == 0..<exact.count ? $0.versions : nil }
+            }, build: QueryMessage.encodedBytes(versions:))
+            return try inserting(offer, into: object)
         case "whitespace-tag":
-            return try inserting(WhitespaceTag.encode(versions: try versions(object)), into: object)
+            let offer = try offer(object, reads: { exact in
+                WhitespaceTag.parse(exact, at: 0).flatMap { $0.range == 0..<exact.count ? $0.versions : nil }
+            }, build: WhitespaceTag.encode(versions:))
+            return try inserting(offer, into: object)
         case "error":
-            return Array(ErrorMessage.encode(text: "").utf8) + (try bytes(object, text: "message"))
+            // "raw" as it stood while it still carries "message" (spaces
+            // after the prefix kept); else built in the spec's form.
+            let message = try bytes(object, text: "message")
+            if object["raw"] != nil || object["raw_hex"] != nil {
+                let raw = try bytes(object, text: "raw")
+                if let read = ErrorMessage.parse(raw, at: 0), read.text == message { return raw }
+            }
+            return Array(ErrorMessage.encode(text: "").utf8) + message
         case "plaintext", "fragment", "unrecognised", "unterminated":
             return try bytes(object, text: kind == "plaintext" ? "text" : "raw")
         default:
@@ -187,6 +200,20 @@ struct MessageBuilder {
         return Array(text[..<at]) + offer + Array(text[at...])
     }
 
+    /// The query string or whitespace tag to write: the "offer" decode
+    /// printed, byte for byte, while it still reads as the versions the
+    /// object lists (so repeats, unknown identifiers and odd orders come
+    /// back as they were); built in the spec's form from the versions when
+    /// there is no "offer" or the versions were edited.
+    func offer(_ o: JSONValue, reads: ([UInt8]) -> [OTRVersion]?, build: ([OTRVersion]) -> [UInt8]) throws -> [UInt8] {
+        let listed = try versions(o)
+        if o["offer"] != nil {
+            let exact = try bytes(o, text: "offer")
+            if let read = reads(exact), Set(read) == Set(listed) { return exact }
+        }
+        return build(listed)
+    }
+
     func versions(_ o: JSONValue) throws -> [OTRVersion] {
         var result: [OTRVersion] = []
         if case .array(let items)? = o["versions"] {
@@ -199,12 +226,22 @@ struct MessageBuilder {
         }
         if case .array(let items)? = o["other_versions"] {
             for item in items {
-                guard case .string(let s) = item, s.utf8.count == 1, let b = s.utf8.first else {
-                    throw Failure("field \"other_versions\": entries are single characters")
+                // One character, or \xHH for a byte that is not printable
+                // ASCII, as decode prints them.
+                guard case .string(let s) = item, let b = s.utf8.count == 1 ? s.utf8.first : Self.escapedByte(s) else {
+                    throw Failure("field \"other_versions\": entries are single characters or \\xHH")
                 }
                 result.append(.other(b))
             }
         }
         return result
+    }
+
+    /// The byte of a "\xHH" escape.
+    static func escapedByte(_ s: String) -> UInt8? {
+        let u = Array(s.utf8)
+        guard u.count == 4, u[0] == UInt8(ascii: "\\"), u[1] == UInt8(ascii: "x"),
+              let b = try? Hex.decode(String(decoding: u[2...], as: UTF8.self)), b.count == 1 else { return nil }
+        return b[0]
     }
 }

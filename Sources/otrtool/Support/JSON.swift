@@ -12,6 +12,16 @@ enum JSON {
     case array([JSON])
     case object([(String, JSON)])
 
+    /// A text field, and beside it "NAME_hex" with the exact bytes when
+    /// they are not valid UTF-8 (the text then shows U+FFFD in their
+    /// place): readers that need the bytes, encode among them, take the hex.
+    static func textField(_ name: String, _ bytes: [UInt8]) -> [(String, JSON)] {
+        if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
+            return [(name, .text(bytes))]
+        }
+        return [(name, .text(bytes)), (name + "_hex", .hex(bytes))]
+    }
+
     func render() -> String {
         var out: [UInt8] = []
         render(into: &out)
@@ -68,20 +78,32 @@ enum JSON {
     }
 
     static func appendHex(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        guard !bytes.isEmpty else { return }
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
         out.withUnsafeMutableBufferPointer { o in
-            hexDigits.withUnsafeBufferPointer { digits in
+            let base = UnsafeMutableRawPointer(o.baseAddress!) + start
+            hexPairs.withUnsafeBufferPointer { pairs in
                 bytes.withUnsafeBufferPointer { input in
-                    var j = start
+                    var j = 0
                     for b in input {
-                        o[j] = digits[Int(b >> 4)]
-                        o[j &+ 1] = digits[Int(b & 0x0f)]
+                        base.storeBytes(of: pairs[Int(b)], toByteOffset: j, as: UInt16.self)
                         j &+= 2
                     }
                 }
             }
         }
+    }
+
+    /// The two hex digits of each byte value as they lie in memory, so a
+    /// byte is written with one table read and one store.
+    private static let hexPairs: [UInt16] = (0..<256).map { b in
+        var pair: UInt16 = 0
+        withUnsafeMutableBytes(of: &pair) { p in
+            p[0] = hexDigits[b >> 4]
+            p[1] = hexDigits[b & 0x0f]
+        }
+        return pair
     }
 
     /// RFC 8259 string escaping of valid UTF-8.

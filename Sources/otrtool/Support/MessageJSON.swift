@@ -70,7 +70,7 @@ enum MessageJSON {
                                         ("value", .hex(t.value))]
         switch try? t.content() {
         case .smp(let question, let mpis)?:
-            if let question { fields.append(("question", .text(question))) }
+            if let question { fields += JSON.textField("question", question) }
             fields.append(("mpis", .array(mpis.map { .hex($0.bytes) })))
         case .extraSymmetricKey(let use, let data)?:
             fields.append(("use", .int(Int(use))))

@@ -46,6 +46,8 @@ struct SessionEventRenderer {
             fields = [("event", .string("unreadable")), ("by", .string(party))]
             seqField()
             fields += [("error", .string("\(error)")), ("replied", .bool(replied))]
+        case .sendFailed(let error):
+            fields = [("event", .string("send_failed")), ("party", .string(party)), ("error", .string("\(error)"))]
         case .fragmentProblem(let problem):
             fields = [("event", .string("fragment_problem")), ("by", .string(party)), ("problem", .string(problem.description))]
         case .stateChanged(let state):
@@ -83,10 +85,9 @@ struct SessionEventRenderer {
     /// one tool's "wire" lines can be fed to another: the text, and its hex
     /// when it is not UTF-8.
     static func wire(from: String, to: String, seq: Int, bytes: [UInt8]) -> JSON {
-        var fields: [(String, JSON)] = [("event", .string("wire")), ("from", .string(from)), ("to", .string(to)),
-                                        ("seq", .int(seq)), ("text", .text(bytes))]
-        if String(validating: bytes, as: UTF8.self) == nil { fields.append(("text_hex", .hex(bytes))) }
-        return .object(fields)
+        let fields: [(String, JSON)] = [("event", .string("wire")), ("from", .string(from)), ("to", .string(to)),
+                                        ("seq", .int(seq))]
+        return .object(fields + JSON.textField("text", bytes))
     }
 
     static func tlvs(_ tlvs: [TLV]) -> JSON {
@@ -141,6 +142,7 @@ struct SessionEventRenderer {
         case .ignored(let reason): return "ignored: \(reason)"
         case .errorReceived(let text): return "OTR error from peer: \(TextEscaping.escaped(text))"
         case .unreadable(let error, let replied): return "unreadable message: \(error)\(replied ? " (Error Message sent)" : "")"
+        case .sendFailed(let error): return "could not send: \(error)"
         case .fragmentProblem(let problem): return "fragment: \(problem)"
         case .stateChanged(let state): return "state: \(state.specName)"
         case .finished: return "the peer ended the private conversation"
