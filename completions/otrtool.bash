@@ -348,7 +348,7 @@ _otrtool_encode_error() {
 
 _otrtool_encode_dh-commit() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-violations --version -h --help)
     repeating_options=()
     non_repeating_options=(--protocol-version --sender-instance --receiver-instance --dh-private --gx --r --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -384,7 +384,7 @@ _otrtool_encode_dh-commit() {
 
 _otrtool_encode_dh-key() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-violations --version -h --help)
     repeating_options=()
     non_repeating_options=(--protocol-version --sender-instance --receiver-instance --dh-private --gy --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -417,7 +417,7 @@ _otrtool_encode_dh-key() {
 
 _otrtool_encode_data() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--allow-violations --version -h --help)
     repeating_options=(--tlv)
     non_repeating_options=(--protocol-version --sender-instance --receiver-instance --aes-key --mac-key --text --flags --sender-keyid --recipient-keyid --next-dh-key --counter --old-mac-keys --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0

@@ -279,14 +279,37 @@ struct EncodeCommandTests {
             ["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", "01"],
             ["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", Self.pMinus1],
             ["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", "not-hex"],
+            ["dh-key", "--gy", "01"],
+            ["dh-key", "--gy", Self.pMinus1],
+            ["dh-commit", "--gx", "00", "--r", "hex:000102030405060708090a0b0c0d0e0f"],
+            ["dh-commit", "--gx", Self.modulusHex, "--r", "hex:000102030405060708090a0b0c0d0e0f"],
             ["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", "02", "--protocol-version", "4"],
         ]
         for arguments in cases {
             let result = try Self.encode(arguments)
             #expect(result.status == 64, "\(arguments)")
             #expect(result.out.isEmpty, "\(arguments)")
-            #expect(result.err.contains(arguments.contains("--next-dh-key") && !arguments.contains("4")
-                                            ? "--next-dh-key" : "--protocol-version"), "\(arguments): \(result.err)")
+            let option = arguments.first { ["--next-dh-key", "--gy", "--gx"].contains($0) }
+            #expect(result.err.contains(option != nil && !arguments.contains("4") ? option! : "--protocol-version"),
+                    "\(arguments): \(result.err)")
+        }
+    }
+
+    @Test func allowViolationsBuildsOutOfRangeDHValuesOnPurposeAndDecodeNamesThem() throws {
+        for (arguments, violation) in [
+            (["dh-key", "--gy", "01"], "g^y"),
+            (["dh-commit", "--gx", Self.pMinus1, "--r", "hex:000102030405060708090a0b0c0d0e0f"], nil),
+            (["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", Self.pMinus1], "next D-H key"),
+        ] as [([String], String?)] {
+            let built = try Self.encode(arguments + ["--allow-violations"])
+            #expect(built.status == 0, "\(arguments): \(built.err)")
+            let decoded = try Tool.run(["decode"], input: built.out)
+            // A D-H Commit hides g^x until its r is revealed: nothing to name yet.
+            if let violation {
+                #expect(decoded.status == 2 && decoded.err.contains(violation), "\(arguments): \(decoded.err)")
+            } else {
+                #expect(decoded.status == 0, "\(arguments): \(decoded.err)")
+            }
         }
     }
 }

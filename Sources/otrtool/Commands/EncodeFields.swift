@@ -30,6 +30,20 @@ struct HeaderOptions: ParsableArguments {
 
 /// A D-H public value given directly in hex, or computed from a private
 /// exponent; the commands' validate() makes sure exactly one is given.
+/// The spec's range for a D-H public value, checked for --gx, --gy and
+/// --next-dh-key unless --allow-violations (a message a peer must refuse,
+/// built on purpose).
+private func checkPublicValue(_ hex: String?, option: String, name: String, allowViolations: Bool) throws {
+    guard let hex else { return }
+    guard let bytes = try? Hex.decode(hex) else { throw ValidationError("\(option) must be hex") }
+    guard allowViolations || DHGroup.isValidPublicValue(MPI(bytes: bytes)) else {
+        throw ValidationError("\(option) must be a value with 2 <= \(name) <= p-2 (--allow-violations builds it anyway)")
+    }
+}
+
+private let allowViolationsHelp: ArgumentHelp =
+    "Build the message even when a D-H value breaks the spec's range (a message a peer must refuse)."
+
 private func dhPublicValue(secret: SecretSource?, hex: String?) throws -> MPI {
     if let secret {
         return try DHKeyPair(privateKey: MPI(bytes: try secret.read("--dh-private"))).publicKey
@@ -102,10 +116,13 @@ extension OTRTool.Encode {
         var gx: String?
         @Option(name: .customLong("r"), help: ArgumentHelp("The 16-byte key r (default: random).", valueName: "secret"))
         var r: SecretSource?
+        @Flag(name: .customLong("allow-violations"), help: allowViolationsHelp)
+        var allowViolations = false
         @OptionGroup var wrapping: EncodeOutputOptions
 
         func validate() throws {
             guard (dhPrivate == nil) != (gx == nil) else { throw ValidationError("give exactly one of --dh-private and --gx") }
+            try checkPublicValue(gx, option: "--gx", name: "g^x", allowViolations: allowViolations)
         }
 
         func run() throws {
@@ -129,10 +146,13 @@ extension OTRTool.Encode {
         var dhPrivate: SecretSource?
         @Option(name: .customLong("gy"), help: ArgumentHelp("g^y in hex, instead of y.", valueName: "hex"))
         var gy: String?
+        @Flag(name: .customLong("allow-violations"), help: allowViolationsHelp)
+        var allowViolations = false
         @OptionGroup var wrapping: EncodeOutputOptions
 
         func validate() throws {
             guard (dhPrivate == nil) != (gy == nil) else { throw ValidationError("give exactly one of --dh-private and --gy") }
+            try checkPublicValue(gy, option: "--gy", name: "g^y", allowViolations: allowViolations)
         }
 
         func run() throws {
@@ -168,13 +188,13 @@ extension OTRTool.Encode {
         var counter: String = "0000000000000001"
         @Option(name: .customLong("old-mac-keys"), help: ArgumentHelp("Old MAC keys to reveal, concatenated hex.", valueName: "hex"))
         var oldMACKeys: String = ""
+        @Flag(name: .customLong("allow-violations"), help: allowViolationsHelp)
+        var allowViolations = false
         @OptionGroup var wrapping: EncodeOutputOptions
 
         func validate() throws {
             guard let c = try? Hex.decode(counter), c.count == 8 else { throw ValidationError("--counter must be 8 bytes of hex") }
-            guard let y = try? Hex.decode(nextDHKey), DHGroup.isValidPublicValue(MPI(bytes: y)) else {
-                throw ValidationError("--next-dh-key must be hex of a value with 2 <= y <= p-2")
-            }
+            try checkPublicValue(nextDHKey, option: "--next-dh-key", name: "y", allowViolations: allowViolations)
             guard let old = try? Hex.decode(oldMACKeys), old.count % 20 == 0 else {
                 throw ValidationError("--old-mac-keys must be hex of whole 20-byte keys")
             }
