@@ -280,6 +280,7 @@ struct EncodeCommandTests {
             ["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", Self.pMinus1],
             ["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", "not-hex"],
             ["dh-key", "--gy", "01"],
+            ["dh-key", "--dh-private", "hex:00"],
             ["dh-key", "--gy", Self.pMinus1],
             ["dh-commit", "--gx", "00", "--r", "hex:000102030405060708090a0b0c0d0e0f"],
             ["dh-commit", "--gx", Self.modulusHex, "--r", "hex:000102030405060708090a0b0c0d0e0f"],
@@ -289,7 +290,7 @@ struct EncodeCommandTests {
             let result = try Self.encode(arguments)
             #expect(result.status == 64, "\(arguments)")
             #expect(result.out.isEmpty, "\(arguments)")
-            let option = arguments.first { ["--next-dh-key", "--gy", "--gx"].contains($0) }
+            let option = arguments.first { ["--next-dh-key", "--gy", "--gx", "--dh-private"].contains($0) }
             #expect(result.err.contains(option != nil && !arguments.contains("4") ? option! : "--protocol-version"),
                     "\(arguments): \(result.err)")
         }

@@ -46,7 +46,12 @@ private let allowViolationsHelp: ArgumentHelp =
 
 private func dhPublicValue(secret: SecretSource?, hex: String?) throws -> MPI {
     if let secret {
-        return try DHKeyPair(privateKey: MPI(bytes: try secret.read("--dh-private"))).publicKey
+        let x = MPI(bytes: try secret.read("--dh-private"))
+        do {
+            return try DHKeyPair(privateKey: x).publicKey
+        } catch {
+            throw SecretError("--dh-private: \(secret): \(error)")
+        }
     }
     return MPI(bytes: try Hex.decode(hex ?? ""))
 }
