@@ -20,23 +20,24 @@ enum KeyFileStore {
     }
 
     static func loadInstanceTags(_ path: String, diagnostics: Diagnostics) throws -> (file: InstanceTagFile, existed: Bool) {
-        guard SecureFileWriter.exists(path) else { return (InstanceTagFile(), false) }
-        let bytes = try readFile(path, diagnostics: diagnostics)
-        let (file, problems) = InstanceTagFile.parse(bytes)
+        try load(path, empty: InstanceTagFile(), parse: InstanceTagFile.parse, diagnostics: diagnostics)
+    }
+
+    static func loadFingerprints(_ path: String, diagnostics: Diagnostics) throws -> (store: FingerprintStore, existed: Bool) {
+        try load(path, empty: FingerprintStore(), parse: FingerprintStore.parse, diagnostics: diagnostics)
+    }
+
+    /// A file of libotr's that the command rewrites: empty when it does not
+    /// exist yet; a line it cannot read stops the run, so that rewriting
+    /// the file never drops what was in it.
+    private static func load<File, Problem>(_ path: String, empty: File, parse: ([UInt8]) -> (File, [Problem]),
+                                            diagnostics: Diagnostics) throws -> (File, Bool) {
+        guard SecureFileWriter.exists(path) else { return (empty, false) }
+        let (file, problems) = parse(try readFile(path, diagnostics: diagnostics))
         if let first = problems.first {
             throw diagnostics.fatal(path, "\(first); the file is left unchanged", status: .malformedInput)
         }
         return (file, true)
-    }
-
-    static func loadFingerprints(_ path: String, diagnostics: Diagnostics) throws -> (store: FingerprintStore, existed: Bool) {
-        guard SecureFileWriter.exists(path) else { return (FingerprintStore(), false) }
-        let bytes = try readFile(path, diagnostics: diagnostics)
-        let (store, problems) = FingerprintStore.parse(bytes)
-        if let first = problems.first {
-            throw diagnostics.fatal(path, "\(first); the file is left unchanged", status: .malformedInput)
-        }
-        return (store, true)
     }
 
     static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
