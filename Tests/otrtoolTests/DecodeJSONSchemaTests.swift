@@ -34,6 +34,7 @@ struct DecodeJSONSchemaTests {
                               Array("?OTR:AAQ1AAABAAAAAQA=.".utf8),      // version 4
                               Array("?OTR:AAMK".utf8),                   // unterminated
                               Array("?OTR:AAMKAAA=.".utf8),              // cut short
+                              Array("a ?OTR# b".utf8),                   // unrecognised
                               Array("caf".utf8) + [0xe9],                // not UTF-8
                               Array("?OTR Error: ".utf8) + [0xff],
                               Array("?OTRv2".utf8) + [0xff] + Array("3?".utf8)] {
@@ -55,7 +56,7 @@ struct DecodeJSONSchemaTests {
         // the schema, went wrong.
         #expect(kinds.isSuperset(of: ["query", "whitespace-tag", "error", "plaintext", "fragment", "dh-commit", "dh-key",
                                       "reveal-signature", "signature", "data", "v1-data", "unknown-version",
-                                      "unterminated", "invalid"]), "\(kinds.sorted())")
+                                      "unterminated", "invalid", "unrecognised"]), "\(kinds.sorted())")
         #expect(names.isSuperset(of: ["reassembled", "plaintext", "tlvs", "mpis", "question", "ssid", "m1_prime",
                                       "text_hex", "offer_hex", "raw_hex"]), "\(names.sorted())")
 

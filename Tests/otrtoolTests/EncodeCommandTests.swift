@@ -187,13 +187,15 @@ struct EncodeCommandTests {
     @Test func decodeJSONGivesBackOddOffersAndTextThatIsNotUTF8ByteForByte() throws {
         // Repeated and unknown identifiers in their own order, identifiers
         // and text that are not UTF-8, an unterminated list, the old
-        // "?OTR?v2?" form, a tag with a repeated block: what a capture may
-        // hold, written back as it was.
+        // "?OTR?v2?" form, a tag with a repeated block, a message cut
+        // short, one without its ".", a "?OTR" that begins nothing: what a
+        // capture may hold, written back as it was.
         var input = Data()
         for line: [UInt8] in [Array("x ?OTRv233x? y".utf8), Array("?OTRv2".utf8) + [0xff] + Array("3? hi".utf8),
                               Array("?OTR?v2?".utf8), Array("?OTRv3".utf8), Array("caf".utf8) + [0xe9] + Array(" ?OTRv3?".utf8),
                               Array("?OTR Error: ".utf8) + [0xff] + Array(" bad".utf8), [0xfe, 0xfd] + Array(" plain".utf8),
-                              Array("hello \t  \t\t\t\t \t \t \t    \t\t  \t\t  \t\t  \t\t  \t\t  \t \tthere".utf8)] {
+                              Array("hello \t  \t\t\t\t \t \t \t    \t\t  \t\t  \t\t  \t\t  \t\t  \t \tthere".utf8),
+                              Array("?OTR:AAMKAAA=.".utf8), Array("?OTR:AAMK".utf8), Array("?OTR".utf8)] {
             input.append(contentsOf: line + [0x0a])
         }
         let json = try Tool.run(["decode", "--json"], stdin: input)

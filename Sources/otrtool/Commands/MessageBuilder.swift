@@ -38,7 +38,7 @@ struct MessageBuilder {
                 if let read = ErrorMessage.parse(raw, at: 0), read.text == message { return raw }
             }
             return Array(ErrorMessage.encode(text: "").utf8) + message
-        case "plaintext", "fragment", "unrecognised", "unterminated":
+        case "plaintext", "fragment", "unrecognised", "unterminated", "invalid":
             return try bytes(object, text: kind == "plaintext" ? "text" : "raw")
         default:
             return Armour.wrap(try message(object, kind: kind).serialize())
