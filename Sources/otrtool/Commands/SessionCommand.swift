@@ -222,6 +222,9 @@ extension OTRTool {
                 diagnostics.report("-:\(line)", "\(error)", status: status)
             case .fragmentProblem(let problem):
                 diagnostics.report("-:\(line)", "fragment: \(problem)", status: .malformedInput)
+            case .sendFailed(let error):
+                // As a /send that fails at once: the message was never sent.
+                diagnostics.report("-:\(line)", "could not send: \(error)", status: .malformedInput)
             case .smp(.failed):
                 diagnostics.report("-:\(line)", "SMP: the secrets differ", status: .checkFailed)
             case .smp(.cheatingDetected(let error)):
