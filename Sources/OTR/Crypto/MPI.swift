@@ -160,10 +160,7 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// public values (decode keys its counter check by it), not a hash
     /// for values an adversary picks to collide.
     public var low64: UInt64 {
-        if let minimal = storage.minimalBytes {
-            return minimal.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
-        }
-        return bytes.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        bytes.suffix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     // MARK: Arithmetic (results are non-negative; subtraction must not underflow)

@@ -21,6 +21,12 @@ public struct ErrorMessage: Sendable, Equatable {
         return ErrorMessage(text: Array(bytes[textStart...]), range: start..<bytes.count)
     }
 
+    /// The message as it stood: the prefix, the spaces after it, the text.
+    public var encoded: [UInt8] {
+        let spaces = max(0, range.count - ErrorMessage.prefix.count - text.count)
+        return ErrorMessage.prefix + [UInt8](repeating: UInt8(ascii: " "), count: spaces) + text
+    }
+
     /// "?OTR Error: " followed by `text`.
     public static func encode(text: String) -> String {
         "?OTR Error: " + text

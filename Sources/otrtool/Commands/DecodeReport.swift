@@ -32,10 +32,7 @@ struct DecodeReport {
                        ("other_versions", .array(t.versions.filter { $0.number == nil }.map { .string($0.description) })),
                       ] + JSON.textField("offer", t.offer) + JSON.textField("text", text)
         case .error(let e):
-            // The message as it stood: the prefix, the spaces after it, the text.
-            let spaces = max(0, e.range.count - ErrorMessage.prefix.count - e.text.count)
-            let raw = ErrorMessage.prefix + [UInt8](repeating: UInt8(ascii: " "), count: spaces) + e.text
-            fields += [("kind", .string("error"))] + JSON.textField("message", e.text) + JSON.textField("raw", raw)
+            fields += [("kind", .string("error"))] + JSON.textField("message", e.text) + JSON.textField("raw", e.encoded)
         case .unrecognised(let raw):
             fields += [("kind", .string("unrecognised"))] + JSON.textField("raw", raw)
         case .fragment(let raw):

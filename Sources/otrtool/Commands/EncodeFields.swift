@@ -28,8 +28,6 @@ struct HeaderOptions: ParsableArguments {
     }
 }
 
-/// A D-H public value given directly in hex, or computed from a private
-/// exponent; the commands' validate() makes sure exactly one is given.
 /// The spec's range for a D-H public value, checked for --gx, --gy and
 /// --next-dh-key unless --allow-violations (a message a peer must refuse,
 /// built on purpose).
@@ -44,6 +42,8 @@ private func checkPublicValue(_ hex: String?, option: String, name: String, allo
 private let allowViolationsHelp: ArgumentHelp =
     "Build the message even when a D-H value breaks the spec's range (a message a peer must refuse)."
 
+/// A D-H public value given directly in hex, or computed from a private
+/// exponent; the commands' validate() makes sure exactly one is given.
 private func dhPublicValue(secret: SecretSource?, hex: String?) throws -> MPI {
     if let secret {
         let x = MPI(bytes: try secret.read("--dh-private"))

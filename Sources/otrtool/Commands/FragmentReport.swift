@@ -27,14 +27,6 @@ enum FragmentReport {
         return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
-    /// A text field, with its exact bytes added when they are not UTF-8.
-    static func textFields(_ name: String, _ bytes: [UInt8]) -> [(String, JSON)] {
-        var fields: [(String, JSON)] = [(name, .text(bytes))]
-        if String(validating: bytes, as: UTF8.self) == nil {
-            fields.append(("\(name)_hex", .hex(bytes)))
-        }
-        return fields
-    }
 
     static func streamFields(_ stream: FragmentStream?) -> [(String, JSON)] {
         guard let stream else {
@@ -61,7 +53,7 @@ enum FragmentReport {
             fields += streamFields(FragmentStream(form: form, senderInstance: sender, receiverInstance: receiver))
         }
         fields.append(("length", .int(fragment.count)))
-        fields += textFields("text", fragment)
+        fields += JSON.textField("text", fragment)
         return .object(fields)
     }
 
@@ -82,7 +74,7 @@ enum FragmentReport {
             ("padded", .bool(message.isPadded)),
             ("length", .int(message.message.count)),
         ]
-        fields += textFields("message", message.message)
+        fields += JSON.textField("message", message.message)
         return .object(fields)
     }
 
@@ -96,7 +88,7 @@ enum FragmentReport {
             ("fragmented", .bool(false)),
             ("length", .int(line.count)),
         ]
-        fields += textFields("message", line)
+        fields += JSON.textField("message", line)
         return .object(fields)
     }
 

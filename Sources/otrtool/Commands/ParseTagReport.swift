@@ -105,16 +105,12 @@ enum ParseTagReport {
             }
             return .object(fields)
         }
-        var fields: [(String, JSON)] = [
+        let fields: [(String, JSON)] = [
             ("source", .string(location.source)),
             ("line", .int(location.line)),
             ("findings", .array(items)),
             ("best_version", bestVersion(findings).flatMap(\.number).map { .int($0) } ?? .null),
-            ("text", .text(text)),
-        ]
-        if String(validating: text, as: UTF8.self) == nil {
-            fields.append(("text_hex", .hex(text)))
-        }
+        ] + JSON.textField("text", text)
         return .object(fields)
     }
 }

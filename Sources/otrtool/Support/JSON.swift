@@ -16,10 +16,12 @@ enum JSON {
     /// they are not valid UTF-8 (the text then shows U+FFFD in their
     /// place): readers that need the bytes, encode among them, take the hex.
     static func textField(_ name: String, _ bytes: [UInt8]) -> [(String, JSON)] {
-        if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
-            return [(name, .text(bytes))]
-        }
-        return [(name, .text(bytes)), (name + "_hex", .hex(bytes))]
+        isUTF8(bytes) ? [(name, .text(bytes))] : [(name, .text(bytes)), (name + "_hex", .hex(bytes))]
+    }
+
+    /// Whether `bytes` are valid UTF-8 (ASCII, the common case, checked first).
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil
     }
 
     func render() -> String {
@@ -35,7 +37,7 @@ enum JSON {
         case .text(let bytes):
             // Valid UTF-8 (ASCII above all) goes as it is; anything else with
             // its bad sequences replaced by U+FFFD.
-            if bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil {
+            if JSON.isUTF8(bytes) {
                 JSON.appendQuoted(bytes, into: &out)
             } else {
                 JSON.appendQuoted(String(decoding: bytes, as: UTF8.self), into: &out)
