@@ -99,8 +99,9 @@ final class Decoder {
         switch item.kind {
         case .encoded(let armoured):
             guard let binary = try? Armour.unwrap(armoured),
-                  let analysis = try? analyzer.analyze(binary: binary) else { return }
-            _ = analysis.message.name
+                  let message = try? EncodedMessage.read(binary) else { return }
+            let analysis = analyzer.analyze(message, binary: binary)
+            _ = message.name
             _ = analysis.violations
             if let data = analysis.data, let plaintext = data.plaintext {
                 for tlv in plaintext.tlvs { _ = try? tlv.content() }

@@ -32,14 +32,31 @@ public struct AKEAnalysis: Sendable {
     public var missing: String?
 }
 
-/// The analysis of one encoded message.
+/// The analysis of one encoded message. It holds what was learnt, not the
+/// message (the caller has that): decode analyses messages by the ten
+/// thousand, and copying each one into its analysis was a cost of its own.
 public struct MessageAnalysis: Sendable {
-    public var message: EncodedMessage
-    public var binary: [UInt8]
     /// Spec rules broken (the message was still read).
     public var violations: [String]
     public var data: DataMessageAnalysis?
-    public var ake: AKEAnalysis?
+    /// Held in a box: an AKEAnalysis inline would triple the size of every
+    /// analysis, and decode moves one per message; few are AKE messages.
+    public var ake: AKEAnalysis? {
+        get { akeBox?.value }
+        set { akeBox = newValue.map(AKEBox.init) }
+    }
+    private var akeBox: AKEBox?
+
+    public init(violations: [String], data: DataMessageAnalysis? = nil, ake: AKEAnalysis? = nil) {
+        self.violations = violations
+        self.data = data
+        self.ake = ake
+    }
+
+    private final class AKEBox: Sendable {
+        let value: AKEAnalysis
+        init(_ value: AKEAnalysis) { self.value = value }
+    }
 }
 
 /// Reads the encoded messages of a capture in order and, with whatever
@@ -74,6 +91,12 @@ public final class CaptureAnalyzer {
         let senderKeyID: UInt32
         let recipientKeyID: UInt32
         let nextKey: UInt64
+
+        /// Two words hashed, not four fields.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(UInt64(senderInstance) << 32 | UInt64(senderKeyID))
+            hasher.combine(nextKey ^ UInt64(recipientKeyID))
+        }
     }
 
     struct DerivedKey: Hashable {
@@ -92,7 +115,7 @@ public final class CaptureAnalyzer {
     /// Analyses a message already read from `binary` (reading is stateless
     /// and can happen elsewhere, e.g. on another thread).
     public func analyze(_ message: EncodedMessage, binary: [UInt8]) -> MessageAnalysis {
-        var analysis = MessageAnalysis(message: message, binary: binary, violations: message.violations)
+        var analysis = MessageAnalysis(violations: message.violations)
         switch message {
         case .dhCommit(let m):
             commits[ake(m.header, committer: .sender)] = m
@@ -205,8 +228,9 @@ public final class CaptureAnalyzer {
     private func data(_ m: DataMessage, binary: [UInt8]) -> DataMessageAnalysis {
         var result = DataMessageAnalysis(counterProblem: nil)
         result.counterProblem = noteCounter(m)
+        guard !keys.isEmpty else { return result }
         guard let (source, aes, mac, extra) = findKeys(m, binary: binary) else {
-            if !keys.isEmpty { result.macValid = false }
+            result.macValid = false
             return result
         }
         result.macValid = true
@@ -235,14 +259,17 @@ public final class CaptureAnalyzer {
         let value = m.counterValue
         let pair = KeyPairUse(senderInstance: (m.header.senderInstance ?? .zero).rawValue, senderKeyID: m.senderKeyID,
                               recipientKeyID: m.recipientKeyID, nextKey: m.nextDHKey.low64)
-        defer { lastCounters[pair] = value }
-        guard let last = lastCounters[pair] else {
+        // One hash per message: the slot found is read and updated in place.
+        guard let slot = lastCounters.index(forKey: pair) else {
+            lastCounters[pair] = value
             keyPairOrder.append(pair)
             if keyPairOrder.count > Self.maximumRememberedKeyPairs {
                 lastCounters[keyPairOrder.removeFirst()] = nil
             }
             return nil
         }
+        let last = lastCounters.values[slot]
+        lastCounters.values[slot] = value
         if value == last {
             return "counter \(Hex.encode(m.counter)) reused with the same keys (AES-CTR key stream repeats)"
         }

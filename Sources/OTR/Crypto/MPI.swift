@@ -21,7 +21,11 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
         private let lazyZ: Atomic<UnsafeMutablePointer<__mpz_struct>?>
         /// The minimal bytes, kept when the value was read from bytes, so
         /// printing a parsed message does not export every MPI again.
-        private(set) var minimalBytes: [UInt8]?
+        /// Only values given as public (`init(publicBytes:)`: fields of
+        /// received messages) keep them, so they are not wiped. A constant,
+        /// read without the dynamic exclusivity check a variable of a class
+        /// costs on every read (decode compares hundreds of thousands).
+        let minimalBytes: [UInt8]?
 
         init() {
             CryptoLibraries.ensureInitialised()
@@ -58,7 +62,6 @@ public struct MPI: Sendable, Hashable, Comparable, CustomStringConvertible {
                 otr_mpz_clear(z)  // the wiping allocator clears the limbs
                 z.deallocate()
             }
-            minimalBytes?.withUnsafeMutableBytes { otr_secure_wipe($0.baseAddress, $0.count) }
         }
     }
 

@@ -36,9 +36,11 @@ extension DataMessage {
                                       "\(old.count) bytes at offset \(offset) run past the end of the \(encryptedMessage.count)-byte encrypted message")
         }
         var forged = self
+        var encrypted = encryptedMessage
         for i in 0..<old.count {
-            forged.encryptedMessage[offset + i] ^= old[i] ^ new[i]
+            encrypted[offset + i] ^= old[i] ^ new[i]
         }
+        forged.encryptedMessage = encrypted
         try forged.remac(macKey: macKey)
         return forged
     }

@@ -7,39 +7,132 @@ public struct DataMessage: Sendable, Equatable {
     /// IGNORE_UNREADABLE: a receiver that cannot decrypt stays silent.
     public static let ignoreUnreadable: UInt8 = 0x01
 
-    public var header: MessageHeader
-    public var flags: UInt8
-    public var senderKeyID: UInt32
-    public var recipientKeyID: UInt32
-    public var nextDHKey: MPI
-    public var nextDHKeyEncoding: [UInt8]?
-    public var counter: [UInt8]
-    public var encryptedMessage: [UInt8]
-    public var mac: [UInt8]
-    public var oldMACKeys: [UInt8]
+    /// The fields, in one shared box: copying a message (decode copies each
+    /// a few times on its way to the report) then costs one reference, not
+    /// one for each field. A setter gives this message a box of its own.
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Sendable, Equatable {
+        var header: MessageHeader
+        var flags: UInt8
+        var senderKeyID: UInt32
+        var recipientKeyID: UInt32
+        var nextDHKey: MPI
+        var nextDHKeyEncoding: [UInt8]?
+        var authenticatedRange: Range<Int>?
+        // The byte fields are slices: of the binary message a read message
+        // came from (no copy per field, where decode reads millions), or
+        // of the arrays given.
+        var counter: ArraySlice<UInt8>
+        var encryptedMessage: ArraySlice<UInt8>
+        var mac: ArraySlice<UInt8>
+        var oldMACKeys: ArraySlice<UInt8>
+    }
+
+    private var box: Box
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = box.fields
+        change(&fields)
+        box = Box(fields)
+    }
+
+    public var header: MessageHeader {
+        get { box.fields.header }
+        set { update { $0.header = newValue } }
+    }
+
+    public var flags: UInt8 {
+        get { box.fields.flags }
+        set { update { $0.flags = newValue } }
+    }
+
+    public var senderKeyID: UInt32 {
+        get { box.fields.senderKeyID }
+        set { update { $0.senderKeyID = newValue } }
+    }
+
+    public var recipientKeyID: UInt32 {
+        get { box.fields.recipientKeyID }
+        set { update { $0.recipientKeyID = newValue } }
+    }
+
+    public var nextDHKey: MPI {
+        get { box.fields.nextDHKey }
+        set { update { $0.nextDHKey = newValue } }
+    }
+
+    /// The next D-H key's bytes as they were sent, when not minimal.
+    public var nextDHKeyEncoding: [UInt8]? {
+        get { box.fields.nextDHKeyEncoding }
+        set { update { $0.nextDHKeyEncoding = newValue } }
+    }
+
     /// Byte range of the MAC'd part in the binary message it was read from.
-    public var authenticatedRange: Range<Int>?
+    public var authenticatedRange: Range<Int>? {
+        get { box.fields.authenticatedRange }
+        set { update { $0.authenticatedRange = newValue } }
+    }
+
+    // Readers that only look at the bytes take these slices; the array
+    // properties below copy.
+    public var counterBytes: ArraySlice<UInt8> { box.fields.counter }
+    public var encryptedMessageBytes: ArraySlice<UInt8> { box.fields.encryptedMessage }
+    public var macBytes: ArraySlice<UInt8> { box.fields.mac }
+    public var oldMACKeysBytes: ArraySlice<UInt8> { box.fields.oldMACKeys }
+
+    public var counter: [UInt8] {
+        get { Array(counterBytes) }
+        set { update { $0.counter = newValue[...] } }
+    }
+
+    public var encryptedMessage: [UInt8] {
+        get { Array(encryptedMessageBytes) }
+        set { update { $0.encryptedMessage = newValue[...] } }
+    }
+
+    public var mac: [UInt8] {
+        get { Array(macBytes) }
+        set { update { $0.mac = newValue[...] } }
+    }
+
+    public var oldMACKeys: [UInt8] {
+        get { Array(oldMACKeysBytes) }
+        set { update { $0.oldMACKeys = newValue[...] } }
+    }
 
     public init(header: MessageHeader, flags: UInt8 = 0, senderKeyID: UInt32, recipientKeyID: UInt32,
                 nextDHKey: MPI, nextDHKeyEncoding: [UInt8]? = nil, counter: [UInt8], encryptedMessage: [UInt8],
                 mac: [UInt8], oldMACKeys: [UInt8] = [], authenticatedRange: Range<Int>? = nil) {
-        self.header = header
-        self.flags = flags
-        self.senderKeyID = senderKeyID
-        self.recipientKeyID = recipientKeyID
-        self.nextDHKey = nextDHKey
-        self.nextDHKeyEncoding = nextDHKeyEncoding
-        self.counter = counter
-        self.encryptedMessage = encryptedMessage
-        self.mac = mac
-        self.oldMACKeys = oldMACKeys
-        self.authenticatedRange = authenticatedRange
+        self.init(header: header, flags: flags, senderKeyID: senderKeyID, recipientKeyID: recipientKeyID,
+                  nextDHKey: nextDHKey, nextDHKeyEncoding: nextDHKeyEncoding, counterBytes: counter[...],
+                  encryptedMessageBytes: encryptedMessage[...], macBytes: mac[...], oldMACKeysBytes: oldMACKeys[...],
+                  authenticatedRange: authenticatedRange)
+    }
+
+    /// A message whose byte fields are slices (of the bytes it was read from).
+    public init(header: MessageHeader, flags: UInt8, senderKeyID: UInt32, recipientKeyID: UInt32,
+                nextDHKey: MPI, nextDHKeyEncoding: [UInt8]?, counterBytes: ArraySlice<UInt8>,
+                encryptedMessageBytes: ArraySlice<UInt8>, macBytes: ArraySlice<UInt8>,
+                oldMACKeysBytes: ArraySlice<UInt8>, authenticatedRange: Range<Int>?) {
+        box = Box(Fields(header: header, flags: flags, senderKeyID: senderKeyID, recipientKeyID: recipientKeyID,
+                         nextDHKey: nextDHKey, nextDHKeyEncoding: nextDHKeyEncoding,
+                         authenticatedRange: authenticatedRange, counter: counterBytes,
+                         encryptedMessage: encryptedMessageBytes, mac: macBytes, oldMACKeys: oldMACKeysBytes))
+    }
+
+    /// Equal when every field holds the same bytes, wherever they lie.
+    public static func == (a: DataMessage, b: DataMessage) -> Bool {
+        a.box === b.box || a.box.fields == b.box.fields
     }
 
     /// The counter's top half as a number: receivers compare counters by
     /// it (spec "Data Message": counters increase for each key pair).
     public var counterValue: UInt64 {
-        counter.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        counterBytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// The 8-byte top half of counter `value`, big-endian.
@@ -55,15 +148,15 @@ public struct DataMessage: Sendable, Equatable {
         let sender = try r.readInt("sender keyid")
         let recipient = try r.readInt("recipient keyid")
         let (y, minimal, yRange) = try r.readMPI("next D-H key")
-        let counter = try r.readBytes(8, "counter")
-        let encrypted = try r.readData("encrypted message")
+        let counter = try r.readSlice(8, "counter")
+        let encrypted = try r.readDataSlice("encrypted message")
         let authenticatedEnd = r.offset
-        let mac = try r.readBytes(20, "authenticator")
-        let old = try r.readData("old MAC keys")
+        let mac = try r.readSlice(20, "authenticator")
+        let old = try r.readDataSlice("old MAC keys")
         return DataMessage(header: header, flags: flags, senderKeyID: sender, recipientKeyID: recipient,
                            nextDHKey: y, nextDHKeyEncoding: minimal ? nil : Array(r.slice(yRange).dropFirst(4)),
-                           counter: counter, encryptedMessage: encrypted, mac: mac, oldMACKeys: old,
-                           authenticatedRange: 0..<authenticatedEnd)
+                           counterBytes: counter, encryptedMessageBytes: encrypted, macBytes: mac,
+                           oldMACKeysBytes: old, authenticatedRange: 0..<authenticatedEnd)
     }
 
     /// The bytes the MAC covers, rebuilt from the fields.
@@ -79,19 +172,22 @@ public struct DataMessage: Sendable, Equatable {
         w.writeInt(senderKeyID)
         w.writeInt(recipientKeyID)
         if let nextDHKeyEncoding { try w.writeMPIBytes(nextDHKeyEncoding) } else { w.writeMPI(nextDHKey) }
-        w.writeBytes(counter)
-        try w.writeData(encryptedMessage)
+        w.writeBytes(counterBytes)
+        try w.writeData(encryptedMessageBytes)
     }
 
     func writeBody(_ w: inout ByteWriter) throws {
         try writeAuthenticatedBody(&w)
-        w.writeBytes(mac)
-        try w.writeData(oldMACKeys)
+        w.writeBytes(macBytes)
+        try w.writeData(oldMACKeysBytes)
     }
 
     /// The old MAC keys as the 20-byte keys they are.
     public var revealedMACKeys: [[UInt8]] {
-        stride(from: 0, to: oldMACKeys.count - oldMACKeys.count % 20, by: 20).map { Array(oldMACKeys[$0..<$0 + 20]) }
+        let old = oldMACKeysBytes
+        return stride(from: 0, to: old.count - old.count % 20, by: 20).map {
+            Array(old[old.startIndex + $0..<old.startIndex + $0 + 20])
+        }
     }
 
     public var violations: [String] {
@@ -100,10 +196,10 @@ public struct DataMessage: Sendable, Equatable {
         if recipientKeyID == 0 { v.append("recipient keyid must be greater than 0") }
         if !DHGroup.isValidPublicValue(nextDHKey) { v.append("next D-H key must satisfy 2 <= y <= p-2") }
         if nextDHKeyEncoding != nil { v.append("next D-H key is not minimally encoded (leading zero bytes)") }
-        if counter.allSatisfy({ $0 == 0 }) { v.append("counter top half must not be all zero") }
-        if counter.count != 8 { v.append("counter must be 8 bytes") }
-        if mac.count != 20 { v.append("authenticator must be 20 bytes") }
-        if oldMACKeys.count % 20 != 0 { v.append("old MAC keys length \(oldMACKeys.count) is not a multiple of 20") }
+        if counterBytes.allSatisfy({ $0 == 0 }) { v.append("counter top half must not be all zero") }
+        if counterBytes.count != 8 { v.append("counter must be 8 bytes") }
+        if macBytes.count != 20 { v.append("authenticator must be 20 bytes") }
+        if oldMACKeysBytes.count % 20 != 0 { v.append("old MAC keys length \(oldMACKeysBytes.count) is not a multiple of 20") }
         if flags & ~DataMessage.ignoreUnreadable != 0 { v.append("flags 0x\(Hex.encode([flags])) set bits no version defines") }
         return v
     }

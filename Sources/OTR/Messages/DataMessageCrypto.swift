@@ -17,13 +17,13 @@ extension DataMessage {
 
     /// Constant-time check of the message's MAC.
     public func verifyMAC(macKey: some ContiguousOctets, original: [UInt8]? = nil) throws -> Bool {
-        ConstantTime.equals(try expectedMAC(macKey: macKey, original: original), mac)
+        ConstantTime.equals(try expectedMAC(macKey: macKey, original: original), macBytes)
     }
 
     /// The decrypted plaintext bytes (counter mode never fails: a wrong key
     /// gives garbage, which only the MAC can tell).
     public func decrypt(aesKey: some ContiguousOctets) throws -> SecureBytes {
-        try AESCounterMode.apply(key: aesKey, counterTopHalf: counter, encryptedMessage)
+        try AESCounterMode.apply(key: aesKey, counterTopHalf: counterBytes, encryptedMessageBytes)
     }
 
     /// Encrypts `plaintext` into this message and MACs it. The MAC key

@@ -52,13 +52,15 @@ public enum Base64 {
     /// The decoding loop, over raw memory so it runs specialised in every
     /// caller: decode reads tens of megabytes of base64.
     public static func decode(raw text: UnsafeRawBufferPointer) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: text.count / 4 * 3 + 3)
-        var written = 0
         var quad: UInt32 = 0
         var filled = 0
         var padding = 0
-        try reverse.withUnsafeBufferPointer { table in
-            try out.withUnsafeMutableBufferPointer { o in
+        // Room for every quad plus one spare byte: the fast path stores four
+        // bytes per quad. Left uninitialised; `written` bytes are set.
+        let out = try [UInt8](unsafeUninitializedCapacity: text.count / 4 * 3 + 3) { o, initialized in
+            var written = 0
+            defer { initialized = written }
+            try reverse.withUnsafeBufferPointer { table in
                 var offset = 0
                 while offset < text.count {
                     // Fast path: runs of four alphabet characters make three
@@ -66,13 +68,14 @@ public enum Base64 {
                     // it and take the checked path one character at a time.
                     if filled == 0, padding == 0 {
                         shifted.withUnsafeBufferPointer { t in
+                            let bytes = UnsafeMutableRawPointer(o.baseAddress!)
                             while offset + 4 <= text.count {
                                 let v = t[Int(text[offset])] | t[256 | Int(text[offset + 1])]
                                     | t[512 | Int(text[offset + 2])] | t[768 | Int(text[offset + 3])]
                                 if v & invalid != 0 { break }
-                                o[written] = UInt8(truncatingIfNeeded: v >> 16)
-                                o[written + 1] = UInt8(truncatingIfNeeded: v >> 8)
-                                o[written + 2] = UInt8(truncatingIfNeeded: v)
+                                // The three bytes and a fourth in one store; the
+                                // next quad (or nothing) overwrites the fourth.
+                                bytes.storeBytes(of: (v << 8).bigEndian, toByteOffset: written, as: UInt32.self)
                                 written += 3
                                 offset += 4
                             }
@@ -117,7 +120,6 @@ public enum Base64 {
         guard filled == 0 else {
             throw OTRError.malformed("base64", at: text.count, "length is not a multiple of 4 (truncated?)")
         }
-        out.removeLast(out.count - written)
         return out
     }
 }

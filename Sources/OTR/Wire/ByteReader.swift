@@ -44,24 +44,15 @@ public struct ByteReader {
     public mutating func readBytes(_ count: Int, _ field: String) throws -> [UInt8] {
         try need(count, field)
         defer { offset += count }
-        return Array(bytes[offset..<offset + count])
+        // Copied from raw memory: a copy of an ArraySlice goes through the
+        // generic collection path, and decode reads millions of fields.
+        return bytes.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[offset..<offset + count])) }
     }
 
     /// DATA: a 4-byte length and that many bytes.
     public mutating func readData(_ field: String) throws -> [UInt8] {
-        let start = offset
-        // The length field's name is built only for the error: decode reads
-        // millions of DATA fields.
-        guard remaining >= 4 else {
-            throw OTRError.malformed("\(field) length", at: offset, "needs 4 bytes, only \(remaining) left")
-        }
-        let length = try readInt(field)
-        guard Int(length) <= remaining else {
-            let declared = length
-            offset = start
-            throw OTRError.malformed(field, at: start, "length \(declared) overruns the message (\(remaining - 4) bytes left)")
-        }
-        return try readBytes(Int(length), field)
+        let body = try readDataSlice(field)
+        return body.withUnsafeBufferPointer { Array($0) }
     }
 
     /// MPI: a 4-byte length and a big-endian unsigned value. Leading zero
@@ -72,6 +63,30 @@ public struct ByteReader {
         let body = try readData(field)
         let minimal = body.first != 0
         return (MPI(publicBytes: body), minimal, start..<offset)
+    }
+
+    /// `count` raw bytes as a slice of the bytes read, not a copy.
+    public mutating func readSlice(_ count: Int, _ field: String) throws -> ArraySlice<UInt8> {
+        try need(count, field)
+        defer { offset += count }
+        return bytes[offset..<offset + count]
+    }
+
+    /// DATA as a slice of the bytes read, not a copy.
+    public mutating func readDataSlice(_ field: String) throws -> ArraySlice<UInt8> {
+        let start = offset
+        // The length field's name is built only for an error: decode reads
+        // millions of DATA fields.
+        guard remaining >= 4 else {
+            throw OTRError.malformed("\(field) length", at: offset, "needs 4 bytes, only \(remaining) left")
+        }
+        let length = try readInt(field)
+        guard Int(length) <= remaining else {
+            let declared = length
+            offset = start
+            throw OTRError.malformed(field, at: start, "length \(declared) overruns the message (\(remaining - 4) bytes left)")
+        }
+        return try readSlice(Int(length), field)
     }
 
     /// Bytes `range` of the underlying string (for authenticated ranges).

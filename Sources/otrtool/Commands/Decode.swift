@@ -63,7 +63,7 @@ extension OTRTool {
 /// One step of decode's work, in input order: an item read from the input
 /// (its encoded message already parsed), or a problem found while reading.
 enum DecodeStep {
-    case item(DecodeSession.Parsed)
+    case item(DecodeSession.Scanned)
     case problem(location: String?, message: String, status: ExitStatus)
 }
 
@@ -115,7 +115,8 @@ final class DecodeReader {
     private func handle(_ items: [TranscriptScanner.Item], source: String) {
         for item in items {
             let location = SourceLocation(source: source, line: item.line, named: named)
-            pipeline.send(.item(DecodeSession.Parsed(item, location: location)), bytes: item.size)
+            pipeline.send(.item(DecodeSession.Scanned(item, location: location, readMessage: pipeline.readAhead)),
+                          bytes: item.size)
             if case .fragment(let raw) = item.kind {
                 reassemble(reassembler.receive(raw[...], at: item.line), source: source)
             }
@@ -132,8 +133,9 @@ final class DecodeReader {
                 var scanner = TranscriptScanner()
                 for found in scanner.feed(message.message) + scanner.finish() {
                     let item = TranscriptScanner.Item(kind: found.kind, line: message.lastPosition, offset: found.offset)
-                    let parsed = DecodeSession.Parsed(item, location: location, reassembledFrom: message)
-                    pipeline.send(.item(parsed), bytes: item.size)
+                    let scanned = DecodeSession.Scanned(item, location: location, reassembledFrom: message,
+                                                        readMessage: pipeline.readAhead)
+                    pipeline.send(.item(scanned), bytes: item.size)
                 }
             case .problem(let problem):
                 let location = SourceLocation(source: source, line: problem.position, named: named)
@@ -174,6 +176,17 @@ final class DecodePipeline {
     private var worker: WorkerThread? = nil
     private var batch: [DecodeStep] = []
     private var batchSize = 0
+    /// A batch come back, freed one step per step sent: freeing a whole
+    /// batch at once overflows the allocator's per-thread cache into its
+    /// slower bins, where the next batch's allocations then look; a step
+    /// freed just before the next is made hands its memory straight on.
+    private var retired: [DecodeStep] = []
+    /// Whether the first half reads encoded messages itself, which shares
+    /// the work out by how it goes: reading is the part of the second
+    /// half's work that needs no state, so while batches queue up for the
+    /// second half the first takes it over, and hands it back when the
+    /// queue runs dry. Decided once a batch.
+    private(set) var readAhead = false
 
     init(_ session: DecodeSession) {
         self.session = session
@@ -192,6 +205,7 @@ final class DecodePipeline {
             session.run(step)
             return
         }
+        if !retired.isEmpty { retired.removeLast() }
         batch.append(step)
         batchSize += bytes
         if batch.count >= Self.batchSteps || batchSize >= Self.batchBytes {
@@ -199,7 +213,10 @@ final class DecodePipeline {
             batch = []
             batch.reserveCapacity(Self.batchSteps)
             batchSize = 0
-            while done.tryPop() != nil {}
+            // What is left of the last batch returned goes now (a batch cut
+            // short by its bytes holds fewer steps than its predecessor).
+            retired = done.tryPop() ?? []
+            readAhead = queue.waiting >= 2
         }
     }
 
@@ -211,6 +228,7 @@ final class DecodePipeline {
         queue.close()
         worker.join()
         self.worker = nil
+        retired = []
         while done.tryPop() != nil {}
     }
 }
@@ -234,21 +252,22 @@ final class DecodeSession {
 
     func run(_ step: DecodeStep) {
         switch step {
-        case .item(let parsed):
-            emit(decode(parsed), location: parsed.location)
+        case .item(let scanned):
+            let entry = decode(scanned)
+            emit(entry)
         case .problem(let location, let message, let status):
             diagnostics.report(location, message, status: status)
         }
     }
 
-    private func emit(_ entry: Entry, location: SourceLocation) {
+    private func emit(_ entry: Entry) {
         for problem in entry.problems {
-            diagnostics.report(location.description, problem.text, status: problem.status)
+            diagnostics.report(entry.location.description, problem.text, status: problem.status)
         }
         if json {
-            out.writeLine(report.json(entry, location: location))
+            out.writeLine(report.json(entry))
         } else {
-            report.writeHuman(entry, location: location, to: out)
+            report.writeHuman(entry, to: out)
         }
     }
 
@@ -258,58 +277,91 @@ final class DecodeSession {
     }
 
     /// An item as the first half hands it on: an encoded message is
-    /// unwrapped and read already (that needs no state). A class: the
-    /// steps are handed between threads, and copying its fields costs.
-    final class Parsed {
+    /// unwrapped already, and read too when the first half has time to
+    /// spare (`DecodePipeline.readAhead`); neither needs state. A class:
+    /// the steps are handed between threads, and the first half frees them
+    /// when their batch comes back (memory freed by the thread that
+    /// allocated it avoids contention on the allocator's locks).
+    final class Scanned {
         let item: TranscriptScanner.Item
         let location: SourceLocation
-        private(set) var message: EncodedMessage? = nil
-        private(set) var binary: [UInt8] = []
-        /// Why an encoded message could not be unwrapped or read.
-        private(set) var error: String? = nil
+        /// The binary message of an encoded item.
+        let binary: [UInt8]
+        /// The message read from `binary`, if the first half read it.
+        let message: EncodedMessage?
+        /// Why an encoded item could not be unwrapped (or read, if read).
+        let error: String?
         /// Set when the item is a message put together from fragments.
         let reassembledFrom: ReassembledMessage?
 
-        init(_ item: TranscriptScanner.Item, location: SourceLocation, reassembledFrom: ReassembledMessage? = nil) {
+        init(_ item: TranscriptScanner.Item, location: SourceLocation, reassembledFrom: ReassembledMessage? = nil,
+             readMessage: Bool = false) {
             self.item = item
             self.location = location
             self.reassembledFrom = reassembledFrom
-            guard case .encoded(let armoured) = item.kind else { return }
+            guard case .encoded(let armoured) = item.kind else {
+                (binary, message, error) = ([], nil, nil)
+                return
+            }
+            let unwrapped: [UInt8]
             do {
-                binary = try Armour.unwrap(armoured)
-                message = try EncodedMessage.read(binary)
+                unwrapped = try Armour.unwrap(armoured)
             } catch {
-                self.error = "\(error)"
+                (binary, message, self.error) = ([], nil, "\(error)")
+                return
+            }
+            binary = unwrapped
+            guard readMessage else {
+                (message, error) = (nil, nil)
+                return
+            }
+            do {
+                (message, error) = (try EncodedMessage.read(unwrapped), nil)
+            } catch {
+                (message, self.error) = (nil, "\(error)")
             }
         }
     }
 
-    /// One reported item: what it is, and what was wrong with it.
+    /// One reported item: the item, its message read and analysed, and
+    /// what was wrong with it. The message is read here unless the first
+    /// half read it already (and is then freed here too).
     struct Entry {
-        var item: TranscriptScanner.Item
-        var analysis: MessageAnalysis?
-        var raw: [UInt8]?
+        let scanned: Scanned
+        var message: EncodedMessage? = nil
+        var analysis: MessageAnalysis? = nil
         var problems: [Problem] = []
-        /// Set when the item is a message put together from fragments.
-        var reassembledFrom: ReassembledMessage?
+
+        var item: TranscriptScanner.Item { scanned.item }
+        var location: SourceLocation { scanned.location }
+        var reassembledFrom: ReassembledMessage? { scanned.reassembledFrom }
     }
 
-    func decode(_ parsed: Parsed) -> Entry {
-        let item = parsed.item
-        var entry = Entry(item: item, reassembledFrom: parsed.reassembledFrom)
+    /// Reads and analyses an item, and names what is wrong with it.
+    func decode(_ scanned: Scanned) -> Entry {
+        var entry = Entry(scanned: scanned)
+        let item = scanned.item
         switch item.kind {
-        case .encoded(let armoured):
-            entry.raw = armoured
-            if let message = parsed.message {
-                let analysis = analyzer.analyze(message, binary: parsed.binary)
-                entry.problems = problems(analysis)
+        case .encoded:
+            var failure = scanned.error
+            if let read = scanned.message {
+                entry.message = read
+            } else if failure == nil {
+                do {
+                    entry.message = try EncodedMessage.read(scanned.binary)
+                } catch {
+                    failure = "\(error)"
+                }
+            }
+            if let message = entry.message {
+                let analysis = analyzer.analyze(message, binary: scanned.binary)
+                entry.problems = problems(analysis, of: message)
                 entry.analysis = consume analysis
             } else {
-                entry.problems.append(Problem(text: "encoded message at byte \(item.offset): \(parsed.error ?? "unreadable")",
+                entry.problems.append(Problem(text: "encoded message at byte \(item.offset): \(failure ?? "unreadable")",
                                               status: .malformedInput))
             }
-        case .unterminated(let text):
-            entry.raw = text
+        case .unterminated:
             entry.problems.append(Problem(text: "encoded message at byte \(item.offset): no closing \".\" (truncated?)",
                                           status: .malformedInput))
         case .query(let q, _):
@@ -329,10 +381,10 @@ final class DecodeSession {
     /// The rules a message breaks (exit 2), then its failed checks (exit
     /// 1): MACs, signatures, the D-H commitment. Most messages have none,
     /// so the message's name is only put together for a problem.
-    func problems(_ a: MessageAnalysis) -> [Problem] {
+    func problems(_ a: MessageAnalysis, of message: EncodedMessage) -> [Problem] {
         let macFailed = a.data?.macValid == false
         guard !a.violations.isEmpty || macFailed || a.ake != nil else { return [] }
-        let name = "\(a.message.name) message"
+        let name = "\(message.name) message"
         var problems: [Problem] = a.violations.map { Problem(text: "\(name): \($0)", status: .malformedInput) }
         if macFailed {
             problems.append(Problem(text: "\(name): MAC does not verify with any given or derived key", status: .checkFailed))

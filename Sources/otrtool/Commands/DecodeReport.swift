@@ -17,7 +17,8 @@ struct DecodeReport {
 
     // MARK: JSON
 
-    func json(_ entry: DecodeSession.Entry, location: SourceLocation) -> JSON {
+    func json(_ entry: DecodeSession.Entry) -> JSON {
+        let location = entry.location
         var fields: [(String, JSON)] = [("source", .string(location.source)), ("line", .int(location.line)),
                                         ("offset", .int(entry.item.offset))]
         switch entry.item.kind {
@@ -49,8 +50,8 @@ struct DecodeReport {
         case .unterminated(let raw):
             fields += [("kind", .string("unterminated"))] + JSON.textField("raw", raw)
         case .encoded(let raw):
-            if let a = entry.analysis {
-                fields += MessageJSON.fields(a.message)
+            if let a = entry.analysis, let message = entry.message {
+                fields += MessageJSON.fields(message)
                 fields.append(("raw", .text(raw)))
                 fields.append(("violations", .array(a.violations.map { .string($0) })))
                 if let analysis = analysisJSON(a) { fields.append(("analysis", analysis)) }

@@ -1,22 +1,21 @@
 import OTR
 
 /// decode's text output: a title line per item, then its fields as aligned
-/// rows. Written straight into the output buffer (see `TextRows`).
+/// rows, written straight into the output buffer (TextRows.swift).
 extension DecodeReport {
-    func writeHuman(_ entry: DecodeSession.Entry, location: SourceLocation, to out: OutputSink) {
-        out.writeRows { rows in
-            writeHuman(entry, location: location, into: &rows)
-        }
+    func writeHuman(_ entry: DecodeSession.Entry, to out: OutputSink) {
+        writeHuman(entry, into: &out.buffer)
+        out.flushIfFull()
     }
 
-    func writeHuman(_ entry: DecodeSession.Entry, location: SourceLocation, into rows: inout TextRows) {
-        if case .encoded = entry.item.kind, let a = entry.analysis {
-            writeMessage(a.message, size: a.binary.count, location: location,
+    func writeHuman(_ entry: DecodeSession.Entry, into rows: inout OutputBuffer) {
+        if case .encoded = entry.item.kind, let message = entry.message, entry.analysis != nil {
+            writeMessage(message, size: entry.scanned.binary.count, location: entry.location,
                          reassembledFrom: entry.reassembledFrom, into: &rows)
-            analysisFields(a, into: &rows)
+            analysisFields(entry.analysis!, into: &rows)
             return
         }
-        writeLocation(location, into: &rows)
+        writeLocation(entry.location, into: &rows)
         writeTitle(entry, into: &rows)
         rows.endRow()
         writeReassembly(entry.reassembledFrom, into: &rows)
@@ -31,7 +30,7 @@ extension DecodeReport {
     }
 
     /// The title line after the location, without its newline.
-    private func writeTitle(_ entry: DecodeSession.Entry, into rows: inout TextRows) {
+    private func writeTitle(_ entry: DecodeSession.Entry, into rows: inout OutputBuffer) {
         switch entry.item.kind {
         case .plaintext(let text):
             rows.append(" plain text (not OTR): ")
@@ -70,7 +69,7 @@ extension DecodeReport {
     /// The lines of a read message that depend on it alone: the title, the
     /// reassembly line, and its fields.
     private func writeMessage(_ message: EncodedMessage, size: Int, location: SourceLocation,
-                      reassembledFrom: ReassembledMessage?, into rows: inout TextRows) {
+                      reassembledFrom: ReassembledMessage?, into rows: inout OutputBuffer) {
         writeLocation(location, into: &rows)
         rows.append(" ")
         rows.append(message.name)
@@ -82,7 +81,7 @@ extension DecodeReport {
         fields(message, into: &rows)
     }
 
-    private func writeReassembly(_ reassembledFrom: ReassembledMessage?, into rows: inout TextRows) {
+    private func writeReassembly(_ reassembledFrom: ReassembledMessage?, into rows: inout OutputBuffer) {
         guard let r = reassembledFrom else { return }
         rows.append("    reassembled from ")
         rows.appendDecimal(r.fragmentCount)
@@ -97,7 +96,7 @@ extension DecodeReport {
     }
 
     /// "line N:" or "SOURCE:N:".
-    private func writeLocation(_ location: SourceLocation, into rows: inout TextRows) {
+    private func writeLocation(_ location: SourceLocation, into rows: inout OutputBuffer) {
         if location.named {
             rows.append(location.source)
             rows.append(":")
@@ -108,7 +107,7 @@ extension DecodeReport {
         rows.append(":")
     }
 
-    private func header(_ h: MessageHeader, into rows: inout TextRows) {
+    private func header(_ h: MessageHeader, into rows: inout OutputBuffer) {
         rows.row("protocol version", decimal: h.version)
         rows.start("message type")
         rows.append("0x")
@@ -126,7 +125,7 @@ extension DecodeReport {
         }
     }
 
-    private func fields(_ message: EncodedMessage, into rows: inout TextRows) {
+    private func fields(_ message: EncodedMessage, into rows: inout OutputBuffer) {
         if let h = message.header { header(h, into: &rows) }
         switch message {
         case .dhCommit(let c):
@@ -150,17 +149,19 @@ extension DecodeReport {
             rows.row("sender keyid", decimal: d.senderKeyID)
             rows.row("recipient keyid", decimal: d.recipientKeyID)
             rows.row("next D-H key", hexWithLength: d.nextDHKey.bytes)
-            rows.row("counter", hex: d.counter)
-            rows.row("encrypted message", hexWithLength: d.encryptedMessage)
-            rows.row("MAC", hex: d.mac)
-            // One row a 20-byte key (as `revealedMACKeys` cuts them), written
-            // from the field itself; a partial key at the end is a violation.
-            let old = d.oldMACKeys
+            // The byte fields are written from the slices of the message
+            // read, not copied out.
+            rows.row("counter", hex: d.counterBytes)
+            rows.row("encrypted message", hexWithLength: d.encryptedMessageBytes)
+            rows.row("MAC", hex: d.macBytes)
+            // One row a 20-byte key (as `revealedMACKeys` cuts them); a
+            // partial key at the end is a violation.
+            let old = d.oldMACKeysBytes
             if old.count < 20 {
                 rows.row("old MAC keys", "(none)")
             } else {
-                for start in stride(from: 0, to: old.count - old.count % 20, by: 20) {
-                    rows.start(start == 0 ? "old MAC keys" : "")
+                for start in stride(from: old.startIndex, to: old.endIndex - old.count % 20, by: 20) {
+                    rows.start(start == old.startIndex ? "old MAC keys" : "")
                     rows.appendHex(old[start..<start + 20])
                     rows.endRow()
                 }
@@ -177,13 +178,13 @@ extension DecodeReport {
 
     /// The rows the analysis adds: rules broken, MAC and key checks,
     /// decrypted text and TLVs, AKE keys and signatures.
-    private func analysisFields(_ a: MessageAnalysis, into rows: inout TextRows) {
+    private func analysisFields(_ a: MessageAnalysis, into rows: inout OutputBuffer) {
         for v in a.violations { rows.row("breaks rule", v) }
         if let data = a.data { dataFields(data, into: &rows) }
         if let ake = a.ake { akeFields(ake, into: &rows) }
     }
 
-    private func dataFields(_ d: DataMessageAnalysis, into rows: inout TextRows) {
+    private func dataFields(_ d: DataMessageAnalysis, into rows: inout OutputBuffer) {
         switch d.macValid {
         case true?:
             rows.start("MAC check")
@@ -208,7 +209,7 @@ extension DecodeReport {
         if let problem = d.plaintextProblem { rows.row("TLVs", "unreadable: \(problem)") }
     }
 
-    private func tlv(_ t: TLV, into rows: inout TextRows) {
+    private func tlv(_ t: TLV, into rows: inout OutputBuffer) {
         rows.start(label: "TLV type \(t.type)")
         rows.append(t.kind?.name ?? "unknown type")
         rows.append(", ")
@@ -227,7 +228,7 @@ extension DecodeReport {
         }
     }
 
-    private func akeFields(_ a: AKEAnalysis, into rows: inout TextRows) {
+    private func akeFields(_ a: AKEAnalysis, into rows: inout OutputBuffer) {
         if let o = a.opening {
             if let gx = o.gx { rows.row("opened g^x", hexWithLength: gx.bytes) }
             rows.row("commitment", o.hashMatches ? "SHA-256(g^x) matches the D-H Commit" : "does NOT match the D-H Commit")

@@ -29,6 +29,13 @@ final class BatchQueue<Element>: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// How many batches wait, at the moment of asking.
+    var waiting: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return batches.count - head
+    }
+
     /// Adds a batch, waiting while the queue is full.
     func push(_ batch: [Element]) {
         pthread_mutex_lock(mutex)

@@ -25,12 +25,12 @@ enum JSON {
     }
 
     func render() -> String {
-        var out: [UInt8] = []
+        var out = OutputBuffer()
         render(into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    func render(into out: inout [UInt8]) {
+    func render(into out: inout OutputBuffer) {
         switch self {
         case .string(let s):
             JSON.appendQuoted(s, into: &out)
@@ -44,14 +44,14 @@ enum JSON {
             }
         case .hex(let bytes):
             out.append(UInt8(ascii: "\""))
-            JSON.appendHex(bytes, into: &out)
+            out.appendHex(bytes)
             out.append(UInt8(ascii: "\""))
         case .int(let v):
-            out.append(contentsOf: String(v).utf8)
+            out.appendDecimal(v)
         case .bool(let b):
-            out.append(contentsOf: (b ? "true" : "false").utf8)
+            out.append(b ? "true" : "false")
         case .null:
-            out.append(contentsOf: "null".utf8)
+            out.append("null")
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -71,76 +71,38 @@ enum JSON {
         }
     }
 
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Lowercase hex of `bytes`, appended without an intermediate String
-    /// (JSON hex fields, and decode's text rows).
-    static func appendHex(_ bytes: [UInt8], into out: inout [UInt8]) {
-        appendHex(bytes[...], into: &out)
-    }
-
-    static func appendHex(_ bytes: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
-        out.withUnsafeMutableBufferPointer { o in
-            let base = UnsafeMutableRawPointer(o.baseAddress!) + start
-            hexPairs.withUnsafeBufferPointer { pairs in
-                bytes.withUnsafeBufferPointer { input in
-                    var j = 0
-                    for b in input {
-                        base.storeBytes(of: pairs[Int(b)], toByteOffset: j, as: UInt16.self)
-                        j &+= 2
-                    }
-                }
-            }
-        }
-    }
-
-    /// The two hex digits of each byte value as they lie in memory, so a
-    /// byte is written with one table read and one store.
-    private static let hexPairs: [UInt16] = (0..<256).map { b in
-        var pair: UInt16 = 0
-        withUnsafeMutableBytes(of: &pair) { p in
-            p[0] = hexDigits[b >> 4]
-            p[1] = hexDigits[b & 0x0f]
-        }
-        return pair
-    }
-
     /// RFC 8259 string escaping of valid UTF-8.
-    static func appendQuoted(_ utf8: [UInt8], into out: inout [UInt8]) {
+    static func appendQuoted(_ utf8: [UInt8], into out: inout OutputBuffer) {
         utf8.withUnsafeBufferPointer { appendQuoted($0, into: &out) }
     }
 
-    static func appendQuoted(_ text: String, into out: inout [UInt8]) {
+    static func appendQuoted(_ text: String, into out: inout OutputBuffer) {
         var text = text
         text.withUTF8 { appendQuoted($0, into: &out) }
     }
 
     /// A JSON string: runs that need no escaping (nearly everything decode
     /// prints: base64, hex, text) are copied in one go.
-    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "\""))
         var run = 0
         for i in utf8.indices {
             let b = utf8[i]
             guard b < 0x20 || b == 0x7f || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i]))
+            out.append(UnsafeBufferPointer(rebasing: utf8[run..<i]))
             run = i + 1
             switch b {
-            case UInt8(ascii: "\""): out += [0x5c, 0x22]
-            case UInt8(ascii: "\\"): out += [0x5c, 0x5c]
-            case 0x0a: out += [0x5c, UInt8(ascii: "n")]
-            case 0x0d: out += [0x5c, UInt8(ascii: "r")]
-            case 0x09: out += [0x5c, UInt8(ascii: "t")]
+            case UInt8(ascii: "\""): out.append("\\\"")
+            case UInt8(ascii: "\\"): out.append("\\\\")
+            case 0x0a: out.append("\\n")
+            case 0x0d: out.append("\\r")
+            case 0x09: out.append("\\t")
             default:
-                out += Array("\\u00".utf8)
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0xf)])
+                out.append("\\u00")
+                out.appendHex(UInt32(b), width: 2)
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        out.append(UnsafeBufferPointer(rebasing: utf8[run...]))
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -8,64 +8,57 @@
 /// blocks, not a syscall per line, which matters for multi-megabyte runs.
 final class OutputSink {
     private let fd: Int32
-    private var buffer: [UInt8] = []
+    /// Writers that produce megabytes (decode's text rows) write into it
+    /// directly, then call `flushIfFull()`: a closure would capture, and
+    /// copy, what they write from.
+    var buffer: OutputBuffer
     private let capacity = 1 << 16
     private(set) var failed = false
 
     init(fd: Int32) {
         self.fd = fd
-        buffer.reserveCapacity(capacity)
+        buffer = OutputBuffer(capacity: capacity + capacity / 4)
     }
 
     static func standardOutput() -> OutputSink { OutputSink(fd: 1) }
 
     func write(_ text: String) {
-        var text = text
-        text.withUTF8 { utf8 in append { $0.append(contentsOf: utf8) } }
+        buffer.append(text)
+        flushIfFull()
     }
 
     func writeLine(_ text: String) {
-        write(text)
+        buffer.append(text)
         buffer.append(UInt8(ascii: "\n"))
-        if buffer.count >= capacity { flush() }
+        flushIfFull()
     }
 
     func write(bytes: [UInt8]) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= capacity { flush() }
+        buffer.append(bytes)
+        flushIfFull()
     }
 
     func write(bytes: ArraySlice<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= capacity { flush() }
-    }
-
-    /// Appends straight into the output buffer, for writers that produce
-    /// megabytes (decode's hex fields) without building Strings.
-    func append(_ body: (inout [UInt8]) -> Void) {
-        body(&buffer)
-        if buffer.count >= capacity { flush() }
-    }
-
-    /// Text report rows, written into the buffer in place (the buffer is
-    /// moved into the writer and back, never copied).
-    func writeRows(_ body: (inout TextRows) -> Void) {
-        var rows = TextRows()
-        swap(&rows.bytes, &buffer)
-        body(&rows)
-        swap(&rows.bytes, &buffer)
-        if buffer.count >= capacity { flush() }
+        buffer.append(bytes)
+        flushIfFull()
     }
 
     /// One JSON value and a newline, rendered into the buffer.
     func writeLine(_ json: JSON) {
-        append { json.render(into: &$0); $0.append(0x0a) }
+        json.render(into: &buffer)
+        buffer.append(0x0a)
+        flushIfFull()
+    }
+
+    func flushIfFull() {
+        if buffer.count >= capacity { flush() }
     }
 
     func flush() {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        let bytes = buffer.bytes
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 failed = true
@@ -73,7 +66,7 @@ final class OutputSink {
             }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 
     deinit { flush() }
