@@ -48,13 +48,22 @@ public struct TranscriptScanner {
     private var pending: (line: Int, offset: Int, text: [UInt8])? = nil
     private var pendingBody: (line: Int, text: [UInt8])? = nil
     public private(set) var lineNumber = 0
+    /// Kept from line to line, so that scanning a line allocates no array.
+    private var findings: [PlaintextFinding] = []
 
     public init() {}
 
     /// Feeds one line (without its terminator); returns the items it completes.
     public mutating func feed(_ line: [UInt8]) -> [Item] {
-        lineNumber += 1
         var items: [Item] = []
+        feed(line, into: &items)
+        return items
+    }
+
+    /// Feeds one line (without its terminator); appends the items it
+    /// completes to `items`, which a caller can keep from line to line.
+    public mutating func feed(_ line: [UInt8], into items: inout [Item]) {
+        lineNumber += 1
         var content = line
 
         // Continuation of a wrapped encoded message.
@@ -73,14 +82,14 @@ public struct TranscriptScanner {
                     items.append(Item(kind: .encoded(p.text), line: p.line, offset: p.offset))
                     pending = nil
                     content = Array(trimmed[(end + 1)...])
-                    if content.isEmpty { return items }
+                    if content.isEmpty { return }
                 } else if p.text.count > Self.maximumEncodedLength {
                     items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
                     pending = nil
-                    return items
+                    return
                 } else {
                     pending = p
-                    return items
+                    return
                 }
             }
         }
@@ -90,35 +99,30 @@ public struct TranscriptScanner {
             if let close = Self.find(Self.bodyClose, in: content, from: 0) {
                 body.text += [UInt8(ascii: "\n")] + content[0..<close]
                 pendingBody = nil
-                items += scanText(XMLText.unescape(body.text), line: body.line)
+                scanText(XMLText.unescape(body.text), line: body.line, into: &items)
                 content = Array(content[(close + Self.bodyClose.count)...])
             } else if body.text.count + content.count > Self.maximumEncodedLength {
                 pendingBody = nil
                 items.append(Item(kind: .unterminated(body.text), line: body.line, offset: 0))
-                return items
+                return
             } else {
                 body.text += [UInt8(ascii: "\n")] + content
                 pendingBody = body
-                return items
+                return
             }
         }
         if let bodies = Self.bodies(in: content) {
             for (text, open) in bodies.complete {
-                items += scanText(XMLText.unescape(text), line: lineNumber).map {
-                    var item = $0
-                    item.offset += open
-                    return item
-                }
+                let start = items.count
+                scanText(XMLText.unescape(text), line: lineNumber, into: &items)
+                for i in start..<items.count { items[i].offset += open }
             }
             if let unfinished = bodies.unfinished {
                 pendingBody = (lineNumber, unfinished)
             }
-            return items
+            return
         }
-        // Most lines continue nothing: their items are the whole answer.
-        if items.isEmpty { return scanText(content, line: lineNumber) }
-        items += scanText(content, line: lineNumber)
-        return items
+        scanText(content, line: lineNumber, into: &items)
     }
 
     /// Counts a line the caller could not feed (one longer than its limit):
@@ -140,14 +144,15 @@ public struct TranscriptScanner {
         return items
     }
 
-    private mutating func scanText(_ text: [UInt8], line: Int) -> [Item] {
-        let findings = PlaintextScanner.scan(text)
+    private mutating func scanText(_ text: [UInt8], line: Int, into items: inout [Item]) {
+        findings.removeAll(keepingCapacity: true)
+        PlaintextScanner.scan(text, into: &findings)
         if findings.isEmpty {
-            return [Item(kind: .plaintext(text), line: line, offset: 0)]
+            items.append(Item(kind: .plaintext(text), line: line, offset: 0))
+            return
         }
         // Only offers need the text as a client shows it.
         let display = findings.contains { $0.isOffer } ? PlaintextScanner.displayText(text, findings: findings) : []
-        var items: [Item] = []
         for finding in findings {
             let r = finding.range
             switch finding {
@@ -182,7 +187,6 @@ public struct TranscriptScanner {
         if findings.count == PlaintextScanner.maximumFindings, let last = findings.last, last.range.upperBound < text.count {
             items.append(Item(kind: .plaintext(Array(text[last.range.upperBound...])), line: line, offset: last.range.upperBound))
         }
-        return items
     }
 
     static let bodyOpen = Array("<body".utf8)

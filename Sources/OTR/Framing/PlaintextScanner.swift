@@ -44,10 +44,18 @@ public enum PlaintextScanner {
 
     public static func scan(_ bytes: [UInt8], limit: Int = maximumFindings) -> [PlaintextFinding] {
         var findings: [PlaintextFinding] = []
+        scan(bytes, limit: limit, into: &findings)
+        return findings
+    }
+
+    /// `scan`, appending to an array the caller keeps (no array per line);
+    /// `limit` counts what this call appends.
+    public static func scan(_ bytes: [UInt8], limit: Int = maximumFindings, into findings: inout [PlaintextFinding]) {
+        let first = findings.count
         var i = 0
         let n = bytes.count
         let tagFirst = WhitespaceTag.base[0]
-        while i < n, findings.count < limit {
+        while i < n, findings.count - first < limit {
             let b = bytes[i]
             if b == q, i + 4 <= n, bytes[i + 1] == UInt8(ascii: "O"), bytes[i + 2] == UInt8(ascii: "T"),
                bytes[i + 3] == UInt8(ascii: "R") {
@@ -64,7 +72,6 @@ public enum PlaintextScanner {
             }
             i += 1
         }
-        return findings
     }
 
     static func classify(_ bytes: [UInt8], at start: Int) -> PlaintextFinding {

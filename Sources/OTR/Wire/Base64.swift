@@ -68,17 +68,24 @@ public enum Base64 {
                     // it and take the checked path one character at a time.
                     if filled == 0, padding == 0 {
                         shifted.withUnsafeBufferPointer { t in
+                            // Locals and wrapping arithmetic: the loop runs once
+                            // per four characters of tens of megabytes.
                             let bytes = UnsafeMutableRawPointer(o.baseAddress!)
-                            while offset + 4 <= text.count {
-                                let v = t[Int(text[offset])] | t[256 | Int(text[offset + 1])]
-                                    | t[512 | Int(text[offset + 2])] | t[768 | Int(text[offset + 3])]
+                            let n = text.count
+                            var i = offset
+                            var w = written
+                            while i &+ 4 <= n {
+                                let v = t[Int(text[i])] | t[256 | Int(text[i &+ 1])]
+                                    | t[512 | Int(text[i &+ 2])] | t[768 | Int(text[i &+ 3])]
                                 if v & invalid != 0 { break }
                                 // The three bytes and a fourth in one store; the
                                 // next quad (or nothing) overwrites the fourth.
-                                bytes.storeBytes(of: (v << 8).bigEndian, toByteOffset: written, as: UInt32.self)
-                                written += 3
-                                offset += 4
+                                bytes.storeBytes(of: (v << 8).bigEndian, toByteOffset: w, as: UInt32.self)
+                                w &+= 3
+                                i &+= 4
                             }
+                            offset = i
+                            written = w
                         }
                         if offset == text.count { break }
                     }
