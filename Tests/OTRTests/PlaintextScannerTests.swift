@@ -225,3 +225,31 @@ struct ErrorAndOtherFindingTests {
         #expect(findings.isEmpty)
     }
 }
+
+/// The run of base64 characters an encoded message's body is, found eight
+/// bytes at a time (`PlaintextScanner.base64Run`), against a byte-by-byte
+/// reading.
+struct Base64RunTests {
+    @Test func theRunEndsWhereTheFirstCharacterOutsideBase64Stands() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".utf8)
+        let stops = Array(". !:?\u{0}\u{ff}-_".utf8)
+        var seed: UInt64 = 42
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: seed >> 33)
+        }
+        for length in 0..<80 {
+            for _ in 0..<20 {
+                let text: [UInt8] = (0..<length).map { _ in
+                    next() % 23 == 0 ? stops[next() % stops.count] : alphabet[next() % alphabet.count]
+                }
+                for start in 0...length {
+                    var expected = start
+                    while expected < text.count, PlaintextScanner.isBase64(text[expected]) { expected += 1 }
+                    let found = text.withUnsafeBufferPointer { PlaintextScanner.base64Run($0, from: start) }
+                    #expect(found == expected, "\(text) from \(start)")
+                }
+            }
+        }
+    }
+}

@@ -381,6 +381,26 @@ struct WireFormatTests {
         }
     }
 
+    /// Whitespace (a log wrapping a message) can stand anywhere; the decoder
+    /// then leaves its four-characters-at-a-time path and comes back to it,
+    /// with the bytes written so far at any offset.
+    @Test func base64SkipsWhitespaceAnywhereAtEveryLength() throws {
+        var seed: UInt64 = 0x9e37_79b9_7f4a_7c15
+        func next() -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: seed >> 33)
+        }
+        for length in 0..<200 {
+            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: next()) }
+            var text: [UInt8] = []
+            for c in Base64.encode(bytes) {
+                if next() % 7 == 0 { text.append([UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t")][next() % 3]) }
+                text.append(c)
+            }
+            #expect(try Base64.decode(text) == bytes, "length \(length)")
+        }
+    }
+
     @Test func base64RejectsABadCharacterAtItsOffset() {
         for (text, offset) in [("Zm9v!mFy", 4), ("-m9v", 0), ("Zm9vYmF_", 7), ("Zm\u{e9}v", 2)] {
             let error = #expect(throws: OTRError.self) { try Base64.decode(Array(text.utf8)) }

@@ -56,6 +56,16 @@ public enum PlaintextScanner {
         let n = bytes.count
         let tagFirst = WhitespaceTag.base[0]
         while i < n, findings.count - first < limit {
+            // Skip to the next byte that can start a finding ("?" or " "):
+            // most bytes of a log line cannot.
+            i = bytes.withUnsafeBufferPointer { b in
+                startTable.withUnsafeBufferPointer { t in
+                    var j = i
+                    while j < n, t[Int(b[j])] == 0 { j &+= 1 }
+                    return j
+                }
+            }
+            if i == n { break }
             let b = bytes[i]
             if b == q, i + 4 <= n, bytes[i + 1] == UInt8(ascii: "O"), bytes[i + 2] == UInt8(ascii: "T"),
                bytes[i + 3] == UInt8(ascii: "R") {
@@ -92,6 +102,10 @@ public enum PlaintextScanner {
         }
         return .unrecognised(start..<start + 4)
     }
+
+    /// 1 for the bytes a finding can start with: "?" of "?OTR" and the
+    /// space a whitespace tag's base starts with.
+    static let startTable: [UInt8] = (0...255).map { $0 == Int(q) || $0 == Int(WhitespaceTag.base[0]) ? 1 : 0 }
 
     /// isBase64 for every byte value (1 or 0), for the scan over long messages.
     static let base64Table: [UInt8] = (0...255).map { isBase64(UInt8($0)) ? 1 : 0 }

@@ -20,7 +20,9 @@ public enum Armour {
     /// The binary message inside "?OTR:...". The closing "." is required;
     /// whitespace inside the base64 (a wrapped log line) is skipped.
     public static func unwrap(_ text: [UInt8]) throws -> [UInt8] {
-        guard text.count >= prefix.count, text[0..<prefix.count].elementsEqual(prefix) else {
+        guard text.count >= prefix.count, text.withUnsafeBytes({ t in
+            prefix.withUnsafeBytes { memcmp(t.baseAddress!, $0.baseAddress!, $0.count) == 0 }
+        }) else {
             throw OTRError.malformed("encoded message", at: 0, "does not start with \"?OTR:\"")
         }
         do {

@@ -74,6 +74,18 @@ public enum Base64 {
                             let n = text.count
                             var i = offset
                             var w = written
+                            // Two quads a step while eight characters remain.
+                            while i &+ 8 <= n {
+                                let v = t[Int(text[i])] | t[256 | Int(text[i &+ 1])]
+                                    | t[512 | Int(text[i &+ 2])] | t[768 | Int(text[i &+ 3])]
+                                let u = t[Int(text[i &+ 4])] | t[256 | Int(text[i &+ 5])]
+                                    | t[512 | Int(text[i &+ 6])] | t[768 | Int(text[i &+ 7])]
+                                if (v | u) & invalid != 0 { break }
+                                bytes.storeBytes(of: (v << 8).bigEndian, toByteOffset: w, as: UInt32.self)
+                                bytes.storeBytes(of: (u << 8).bigEndian, toByteOffset: w &+ 3, as: UInt32.self)
+                                w &+= 6
+                                i &+= 8
+                            }
                             while i &+ 4 <= n {
                                 let v = t[Int(text[i])] | t[256 | Int(text[i &+ 1])]
                                     | t[512 | Int(text[i &+ 2])] | t[768 | Int(text[i &+ 3])]

@@ -73,11 +73,13 @@ enum DecodeStep {
 final class DecodeReader {
     private let named: Bool
     private let pipeline: DecodePipeline
-    private var current: String? = nil
-    private var scanner = TranscriptScanner()
-    private var reassembler = Reassembler()
+    // The reader's state is touched per line by the reading thread alone;
+    // unchecked, it is spared a dynamic exclusivity check on every access.
+    @exclusivity(unchecked) private var current: String? = nil
+    @exclusivity(unchecked) private var scanner = TranscriptScanner()
+    @exclusivity(unchecked) private var reassembler = Reassembler()
     /// The items of the current line, kept from line to line.
-    private var items: [TranscriptScanner.Item] = []
+    @exclusivity(unchecked) private var items: [TranscriptScanner.Item] = []
 
     init(named: Bool, pipeline: DecodePipeline) {
         self.named = named
@@ -181,13 +183,15 @@ final class DecodePipeline {
     /// the allocator's locks.
     private let done = BatchQueue<DecodeStep>(capacity: Int.max)
     private var worker: WorkerThread? = nil
-    private var batch: [DecodeStep] = []
-    private var batchSize = 0
+    // Touched per step by the reading thread alone (unchecked: see
+    // DecodeReader).
+    @exclusivity(unchecked) private var batch: [DecodeStep] = []
+    @exclusivity(unchecked) private var batchSize = 0
     /// A batch come back, freed one step per step sent: freeing a whole
     /// batch at once overflows the allocator's per-thread cache into its
     /// slower bins, where the next batch's allocations then look; a step
     /// freed just before the next is made hands its memory straight on.
-    private var retired: [DecodeStep] = []
+    @exclusivity(unchecked) private var retired: [DecodeStep] = []
     /// Whether the first half reads encoded messages itself, which shares
     /// the work out by how it goes: reading is the part of the second
     /// half's work that needs no state, so while batches queue up for the

@@ -115,13 +115,28 @@ struct OutputBuffer: ~Copyable {
             scale = scale &* 10
         }
         reserve(digits)
-        var at = count + digits
-        repeat {
-            at -= 1
-            base[at] = UInt8(ascii: "0") &+ UInt8(v % 10)
-            v /= 10
-        } while v > 0
+        // From the last digit back, two digits per division.
+        let out = UnsafeMutableRawPointer(base + count)
+        var at = digits
+        Self.decimalPairs.withUnsafeBufferPointer { pairs in
+            while v >= 10 {
+                at -= 2
+                out.storeBytes(of: pairs[Int(v % 100)], toByteOffset: at, as: UInt16.self)
+                v /= 100
+            }
+        }
+        if at == 1 { out.storeBytes(of: UInt8(ascii: "0") &+ UInt8(v), as: UInt8.self) }
         count += digits
+    }
+
+    /// "00" to "99", each as its two bytes lie in memory.
+    static let decimalPairs: [UInt16] = (0..<100).map { n in
+        var pair: UInt16 = 0
+        withUnsafeMutableBytes(of: &pair) { p in
+            p[0] = UInt8(ascii: "0") + UInt8(n / 10)
+            p[1] = UInt8(ascii: "0") + UInt8(n % 10)
+        }
+        return pair
     }
 
     /// Lowercase hex of `bytes`: one table read and one two-byte store each
