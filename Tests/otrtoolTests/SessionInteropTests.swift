@@ -248,4 +248,27 @@ struct SessionInteropTests {
         let afterFailure = try Peers.runLibotr(["read-fingerprints", file])
         #expect(afterFailure.out == "me@example.org\tprpl-jabber\tthem\t\(hex)\t\n", "a failed SMP takes the trust back, as libotr does")
     }
+
+    /// Under policy "always" a message typed before the AKE is held back and
+    /// sent by the session itself once the AKE is done. Here it is too long
+    /// for 60-character fragments (more than the 65 535 the spec allows):
+    /// otrtool session reports that it could not send it, as its own event,
+    /// not as a message it could not read, exits with status 2, and the
+    /// peer gets no text.
+    @Test("a held-back message too long to send in fragments is reported as send_failed")
+    func heldBackMessageThatCannotBeSent() throws {
+        let peer = RemotePeer(implementation: .libotr, version: 3, fragment: nil)
+        let link = try Link(peer, ourExtraArguments: ["--policy", "always", "--fragment", "60"])
+        try link.local("/send " + String(repeating: "a", count: 1_500_000))
+        #expect(!Link.of(link.ourEvents, "secure").isEmpty, "otrtool never went secure: \(link.ourEvents.suffix(5))")
+        let failures = Link.of(link.ourEvents, "send_failed")
+        #expect(failures.count == 1, "\(link.ourEvents.compactMap { $0["event"] as? String })")
+        let error = failures.first?["error"] as? String ?? ""
+        #expect(error.contains("65535") || error.contains("fragments"), "\(error)")
+        #expect(Link.of(link.ourEvents, "unreadable").isEmpty)
+        #expect(Link.of(link.theirEvents, "received").filter { $0["encrypted"] as? Bool == true }.isEmpty)
+        // As a /send that fails at once: malformed input, exit status 2.
+        link.ours.close()
+        #expect(link.ours.process.terminationStatus == 2)
+    }
 }
