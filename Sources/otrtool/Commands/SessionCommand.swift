@@ -148,13 +148,16 @@ extension OTRTool {
             func emit(_ result: SessionOutput, line: Int) throws {
                 for event in result.events {
                     try remember(event)
-                    // A failure goes to stderr once, as a diagnostic with its line.
-                    let reported = track(event, diagnostics: diagnostics, line: line)
-                    if output.json {
-                        if let json = renderer.json(event, seq: seq) { out.writeLine(json) }
-                    } else if !reported, let text = renderer.text(event) {
+                    // A failure goes to stderr once, as a diagnostic with its
+                    // line and the status it decides; other events, in text
+                    // mode, as they read.
+                    let text = renderer.text(event)
+                    if let status = Self.failureStatus(event) {
+                        diagnostics.report("-:\(line)", text ?? "\(event)", status: status)
+                    } else if !output.json, let text {
                         writeStandardError("otrtool session: \(text)")
                     }
+                    if output.json, let json = renderer.json(event, seq: seq) { out.writeLine(json) }
                 }
                 for wire in result.wire {
                     seq += 1
@@ -211,28 +214,22 @@ extension OTRTool {
             try diagnostics.finish()
         }
 
-        /// Failed checks (AKE, Data message, SMP) decide exit status 1.
-        @discardableResult
-        private func track(_ event: SessionEvent, diagnostics: Diagnostics, line: Int) -> Bool {
+        /// The exit status an event decides, for the events that are
+        /// failures: failed checks (AKE, Data message, SMP) 1; a message that
+        /// cannot be read at all, a fragment problem, or a message the
+        /// session could not send on its own (as a /send that fails at
+        /// once) 2.
+        static func failureStatus(_ event: SessionEvent) -> ExitStatus? {
             switch event {
             case .akeFailed(let error), .unreadable(let error, _):
-                // A message that cannot be read at all is malformed input;
-                // one that reads but fails a check is a failed check.
-                let status: ExitStatus = error.code == .checkFailed ? .checkFailed : .malformedInput
-                diagnostics.report("-:\(line)", "\(error)", status: status)
-            case .fragmentProblem(let problem):
-                diagnostics.report("-:\(line)", "fragment: \(problem)", status: .malformedInput)
-            case .sendFailed(let error):
-                // As a /send that fails at once: the message was never sent.
-                diagnostics.report("-:\(line)", "could not send: \(error)", status: .malformedInput)
-            case .smp(.failed):
-                diagnostics.report("-:\(line)", "SMP: the secrets differ", status: .checkFailed)
-            case .smp(.cheatingDetected(let error)):
-                diagnostics.report("-:\(line)", "SMP: \(error)", status: .checkFailed)
+                error.code == .checkFailed ? .checkFailed : .malformedInput
+            case .fragmentProblem, .sendFailed:
+                .malformedInput
+            case .smp(.failed), .smp(.cheatingDetected):
+                .checkFailed
             default:
-                return false
+                nil
             }
-            return true
         }
 
         enum InputLine {
