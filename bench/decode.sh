@@ -3,9 +3,10 @@
 # capture (real libotr traffic in log lines, repeated to SIZE megabytes),
 # in one run; prints MB/s, the ratio, CPU time and peak memory of each.
 # Each program runs RUNS times, in turn; the median wall time counts.
-# otrtool decode reads and parses on one thread while a second analyses
-# and prints, so its CPU time (user + system) exceeds its wall time on a
-# machine with two cores or more.
+# otrtool decode reads and unwraps on one thread while a second analyses
+# and prints (reading the binary messages goes to whichever is less busy),
+# so its CPU time (user + system) exceeds its wall time on a machine with
+# two cores or more.
 #
 # usage: bench/decode.sh [SIZE_MB] [OTRTOOL] [RUNS]
 #   SIZE_MB  capture size (default 30)

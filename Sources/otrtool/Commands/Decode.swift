@@ -61,15 +61,16 @@ extension OTRTool {
 }
 
 /// One step of decode's work, in input order: an item read from the input
-/// (its encoded message already parsed), or a problem found while reading.
+/// (its encoded message unwrapped), or a problem found while reading.
 enum DecodeStep {
     case item(DecodeSession.Scanned)
     case problem(location: String?, message: String, status: ExitStatus)
 }
 
 /// decode's first half: lines to items. Finds the items of each line,
-/// reassembles fragments, and parses encoded messages (all stateless but
-/// for the scanner's and reassembler's state), then hands the steps on.
+/// reassembles fragments, and unwraps encoded messages, reading them too
+/// while the second half is behind (all stateless but for the scanner's
+/// and reassembler's state), then hands the steps on.
 final class DecodeReader {
     private let named: Bool
     private let pipeline: DecodePipeline
@@ -163,9 +164,9 @@ extension TranscriptScanner.Item {
 }
 
 /// Runs decode's second half (`DecodeSession`: analysis and output) on a
-/// thread of its own, fed in batches: reading and parsing the input on one
-/// core while the other analyses and prints roughly halves the time of a
-/// large capture. Without a second thread it runs the steps in place.
+/// thread of its own, fed in batches: reading the input on one core while
+/// the other analyses and prints roughly halves the time of a large
+/// capture. Without a second thread it runs the steps in place.
 final class DecodePipeline {
     /// A batch is sent once it holds this many steps or bytes; at most
     /// `queuedBatches` wait, which bounds memory whatever the input. Small
@@ -244,8 +245,9 @@ final class DecodePipeline {
     }
 }
 
-/// decode's second half: analyses each parsed item in order (the
-/// analyser's state spans the input) and writes it out.
+/// decode's second half: reads (unless the first half did) and analyses
+/// each item in order (the analyser's state spans the input) and writes
+/// it out.
 final class DecodeSession {
     let analyzer: CaptureAnalyzer
     let report: DecodeReport
