@@ -43,7 +43,7 @@ struct OTRTool: ParsableCommand {
     /// Runs the command, mapping our errors to the documented statuses.
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try directCommand(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
             try command.run()
         } catch let exit as ExitCodeError {
             Self.exit(withError: ExitCode(exit.status.rawValue))
@@ -53,6 +53,40 @@ struct OTRTool: ParsableCommand {
         } catch {
             Self.exit(withError: error)
         }
+    }
+}
+
+extension OTRTool {
+    /// The command a command line names, parsed on its own, when no
+    /// command above it takes options: then that gives the same command as
+    /// parsing from the root, without building the tree of every command
+    /// and parsing each level (about a quarter of a short run's start-up;
+    /// `bench/startup.sh`). Anything that does not parse this way (help,
+    /// completion requests, errors), or parses to anything but that command,
+    /// is left to the parse from the root, so that usage and messages name
+    /// the whole command.
+    /// The commands that only group others and take no options themselves
+    /// (`CommandFrameTests` checks that their help lists none).
+    static let groupsWithoutOptions: [ParsableCommand.Type] = [
+        OTRTool.self, Derive.self, Encode.self, Forge.self, FragmentCommand.self,
+    ]
+
+    static func directCommand(_ arguments: [String]) -> ParsableCommand? {
+        var command: ParsableCommand.Type = OTRTool.self
+        var rest = arguments[...]
+        while let name = rest.first,
+              let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == name }) {
+            // A command with options of its own could take some of the
+            // arguments that follow.
+            guard groupsWithoutOptions.contains(where: { $0 == command }) else { return nil }
+            command = next
+            rest = rest.dropFirst()
+        }
+        guard command != OTRTool.self, command.configuration.subcommands.isEmpty,
+              let parsed = try? command.parseAsRoot(Array(rest)),
+              // Not the parser's own commands (help) standing in for it.
+              type(of: parsed) == command else { return nil }
+        return parsed
     }
 }
 

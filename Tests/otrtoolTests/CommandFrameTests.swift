@@ -12,6 +12,35 @@ struct CommandFrameTests {
         #expect(help.out.contains("EXIT STATUS. 0 success; 1 a check failed"))
     }
 
+    /// A subcommand named in full is parsed on its own, which gives the
+    /// same command only while the commands above it take no options
+    /// (`OTRTool.groupsWithoutOptions`): their help, hidden options
+    /// included, must list none but help and version.
+    @Test(arguments: [[], ["derive"], ["encode"], ["forge"], ["fragment"]])
+    func groupCommandsTakeNoOptionsOfTheirOwn(command: [String]) throws {
+        let help = try Tool.run(command + ["--help-hidden"])
+        #expect(help.status == 0)
+        let lines = help.out.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex(of: "OPTIONS:"), "\(command): \(help.out)")
+        let options = lines[(start + 1)...].prefix { !$0.isEmpty }.filter { $0.hasPrefix("  -") }
+            .map { $0.trimmingCharacters(in: .whitespaces).components(separatedBy: "  ")[0] }
+        #expect(Set(options).isSubset(of: ["--version", "-h, --help", "--help-hidden"]), "\(command): \(options)")
+    }
+
+    /// Help, usage errors and completion requests of a subcommand named in
+    /// full come from the parse from the root, naming the whole command.
+    @Test func aSubcommandsHelpAndErrorsNameTheWholeCommand() throws {
+        let help = try Tool.run(["derive", "mac-key", "--help"])
+        #expect(help.status == 0 && help.out.contains("USAGE: otrtool derive mac-key "), "\(help.out)")
+        let missing = try Tool.run(["forge", "remac"])
+        #expect(missing.status == 64 && missing.err.contains("Usage: otrtool forge remac "), "\(missing.err)")
+        let unknown = try Tool.run(["fragment", "split", "--size", "100", "--no-such-option"])
+        #expect(unknown.status == 64 && unknown.err.contains("Unknown option '--no-such-option'")
+                && unknown.err.contains("otrtool fragment split"), "\(unknown.err)")
+        let ok = try Tool.run(["derive", "mac-key", "--aes-key", "00112233445566778899aabbccddeeff"])
+        #expect(ok.status == 0 && ok.out.contains("739e0e8490eacbcb2ea11d4a5dbefbae888b092e"), "\(ok.out)")
+    }
+
     @Test func unknownSubcommandIsAUsageError() throws {
         let result = try Tool.run(["no-such-command"])
         #expect(result.status == 64)
