@@ -57,20 +57,20 @@ struct OTRTool: ParsableCommand {
 }
 
 extension OTRTool {
-    /// The command a command line names, parsed on its own, when no
-    /// command above it takes options: then that gives the same command as
-    /// parsing from the root, without building the tree of every command
-    /// and parsing each level (about a quarter of a short run's start-up;
-    /// `bench/startup.sh`). Anything that does not parse this way (help,
-    /// completion requests, errors), or parses to anything but that command,
-    /// is left to the parse from the root, so that usage and messages name
-    /// the whole command.
     /// The commands that only group others and take no options themselves
     /// (`CommandFrameTests` checks that their help lists none).
     static let groupsWithoutOptions: [ParsableCommand.Type] = [
         OTRTool.self, Derive.self, Encode.self, Forge.self, FragmentCommand.self,
     ]
 
+    /// The command a command line names, parsed on its own, when no
+    /// command above it takes options: then that gives the same command as
+    /// parsing from the root, without building the tree of every command
+    /// and parsing each level (a quarter of the instructions of a short
+    /// run such as `derive mac-key`). Anything that does not parse this way
+    /// (help, completion requests, errors), or parses to anything but that
+    /// command, is left to the parse from the root, so that usage and
+    /// messages name the whole command.
     static func directCommand(_ arguments: [String]) -> ParsableCommand? {
         var command: ParsableCommand.Type = OTRTool.self
         var rest = arguments[...]
