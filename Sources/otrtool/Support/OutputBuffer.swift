@@ -14,13 +14,8 @@ struct OutputBuffer: ~Copyable {
 
     deinit { base.deallocate() }
 
-    var isEmpty: Bool { count == 0 }
-
     /// The bytes written so far.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    /// A copy of the bytes written so far.
-    var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     mutating func removeAll() { count = 0 }
 
