@@ -69,8 +69,7 @@ public struct TranscriptScanner {
         // Continuation of a wrapped encoded message.
         if var p = pending {
             let trimmed = Self.trimmingLeadingSpace(content)
-            var end = 0
-            while end < trimmed.count, PlaintextScanner.isBase64(trimmed[end]) { end += 1 }
+            let end = trimmed.withUnsafeBufferPointer { PlaintextScanner.base64Run($0, from: 0) }
             let closes = end < trimmed.count && trimmed[end] == UInt8(ascii: ".")
             if end == 0 && !closes {
                 items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))

@@ -42,17 +42,19 @@ public struct ByteReader {
 
     /// `count` raw bytes (CTR is 8, MAC is 20).
     public mutating func readBytes(_ count: Int, _ field: String) throws -> [UInt8] {
-        try need(count, field)
-        defer { offset += count }
-        // Copied from raw memory: a copy of an ArraySlice goes through the
-        // generic collection path, and decode reads millions of fields.
-        return bytes.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[offset..<offset + count])) }
+        Self.copy(try readSlice(count, field))
     }
 
     /// DATA: a 4-byte length and that many bytes.
     public mutating func readData(_ field: String) throws -> [UInt8] {
-        let body = try readDataSlice(field)
-        return body.withUnsafeBufferPointer { Array($0) }
+        Self.copy(try readDataSlice(field))
+    }
+
+    /// A slice copied from raw memory: copying an ArraySlice as a
+    /// collection goes through the generic path, and decode reads millions
+    /// of fields.
+    private static func copy(_ slice: ArraySlice<UInt8>) -> [UInt8] {
+        slice.withUnsafeBufferPointer { Array($0) }
     }
 
     /// MPI: a 4-byte length and a big-endian unsigned value. Leading zero
