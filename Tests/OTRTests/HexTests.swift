@@ -44,4 +44,19 @@ struct HexTests {
         let e = #expect(throws: OTRError.self) { try Hex.decode("a b") }
         #expect(e?.code == .malformed)
     }
+
+    @Test("every form of input decodes alike: substrings, byte arrays, slices and collections that are not contiguous")
+    func inputForms() throws {
+        let text = "xx de:ad BE ef yy"
+        let inner = text.dropFirst(3).dropLast(3)
+        let expected: [UInt8] = [0xde, 0xad, 0xbe, 0xef]
+        #expect(try Hex.decode(inner) == expected)
+        let utf8 = Array(text.utf8)
+        #expect(try Hex.decode(utf8: utf8[3..<(utf8.count - 3)]) == expected)
+        // A lazy map has no contiguous storage: the copying path.
+        let lazy = utf8[3..<(utf8.count - 3)].lazy.map { $0 }
+        #expect(try Hex.decode(utf8: lazy) == expected)
+        let e = #expect(throws: OTRError.self) { try Hex.decode(utf8: "0g".utf8.lazy.map { $0 }) }
+        #expect(e?.offset == 1)
+    }
 }

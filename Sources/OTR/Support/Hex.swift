@@ -29,11 +29,27 @@ public enum Hex {
     /// Decodes hex digits (either case). Whitespace and colons between byte
     /// pairs are ignored, so values copied from dumps and fingerprints work.
     public static func decode(_ text: some StringProtocol) throws -> [UInt8] {
-        try decode(utf8: text.utf8)
+        // A native string's UTF-8 is contiguous: no generic walk over its
+        // view, which costs a runtime conformance lookup per process.
+        if let decoded = try text.utf8.withContiguousStorageIfAvailable({ try decode(bytes: $0) }) {
+            return decoded
+        }
+        return try decode(utf8: Array(text.utf8))
     }
 
     /// The same over raw bytes, so secret hex never becomes a String.
     public static func decode(utf8 text: some Collection<UInt8>) throws -> [UInt8] {
+        if let decoded = try text.withContiguousStorageIfAvailable({ try decode(bytes: $0) }) {
+            return decoded
+        }
+        // The text may be a secret: the copy is wiped.
+        var copy = Array(text)
+        defer { copy.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        return try copy.withUnsafeBufferPointer { try decode(bytes: $0) }
+    }
+
+    /// The one loop behind every hex input; non-generic, as `encode(raw:)`.
+    public static func decode(bytes text: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(text.count / 2)
         var high: UInt8? = nil
