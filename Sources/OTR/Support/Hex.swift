@@ -1,3 +1,5 @@
+internal import CGMP
+
 /// Lowercase hex, the form every bytes field takes in otrtool's output.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
@@ -44,7 +46,7 @@ public enum Hex {
         }
         // The text may be a secret: the copy is wiped.
         var copy = Array(text)
-        defer { copy.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        defer { copy.withUnsafeMutableBytes { otr_secure_wipe($0.baseAddress, $0.count) } }
         return try copy.withUnsafeBufferPointer { try decode(bytes: $0) }
     }
 
