@@ -18,6 +18,12 @@ public enum Base64 {
         return v < 0 ? invalid : UInt32(v) << (18 - 6 * UInt32(i >> 8))
     }
 
+    /// The 24 bits of the quad at `i` (or a set `invalid`), from `shifted`.
+    @inline(__always)
+    private static func quadBits(_ t: UnsafeBufferPointer<UInt32>, _ text: UnsafeRawBufferPointer, at i: Int) -> UInt32 {
+        t[Int(text[i])] | t[256 | Int(text[i &+ 1])] | t[512 | Int(text[i &+ 2])] | t[768 | Int(text[i &+ 3])]
+    }
+
     public static func encode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -76,10 +82,8 @@ public enum Base64 {
                             var w = written
                             // Two quads a step while eight characters remain.
                             while i &+ 8 <= n {
-                                let v = t[Int(text[i])] | t[256 | Int(text[i &+ 1])]
-                                    | t[512 | Int(text[i &+ 2])] | t[768 | Int(text[i &+ 3])]
-                                let u = t[Int(text[i &+ 4])] | t[256 | Int(text[i &+ 5])]
-                                    | t[512 | Int(text[i &+ 6])] | t[768 | Int(text[i &+ 7])]
+                                let v = quadBits(t, text, at: i)
+                                let u = quadBits(t, text, at: i &+ 4)
                                 if (v | u) & invalid != 0 { break }
                                 bytes.storeBytes(of: (v << 8).bigEndian, toByteOffset: w, as: UInt32.self)
                                 bytes.storeBytes(of: (u << 8).bigEndian, toByteOffset: w &+ 3, as: UInt32.self)
@@ -87,8 +91,7 @@ public enum Base64 {
                                 i &+= 8
                             }
                             while i &+ 4 <= n {
-                                let v = t[Int(text[i])] | t[256 | Int(text[i &+ 1])]
-                                    | t[512 | Int(text[i &+ 2])] | t[768 | Int(text[i &+ 3])]
+                                let v = quadBits(t, text, at: i)
                                 if v & invalid != 0 { break }
                                 // The three bytes and a fourth in one store; the
                                 // next quad (or nothing) overwrites the fourth.
