@@ -266,8 +266,7 @@ final class DecodeSession {
     func run(_ step: DecodeStep) {
         switch step {
         case .item(let scanned):
-            let entry = decode(scanned)
-            emit(entry)
+            emit(decode(scanned))
         case .problem(let location, let message, let status):
             diagnostics.report(location, message, status: status)
         }
@@ -324,14 +323,15 @@ final class DecodeSession {
                 return
             }
             binary = unwrapped
-            guard readMessage else {
-                (message, error) = (nil, nil)
-                return
-            }
+            (message, error) = readMessage ? Self.read(unwrapped) : (nil, nil)
+        }
+
+        /// Reads a binary message; a failure is kept as its description.
+        static func read(_ binary: [UInt8]) -> (message: EncodedMessage?, error: String?) {
             do {
-                (message, error) = (try EncodedMessage.read(unwrapped), nil)
+                return (try EncodedMessage.read(binary), nil)
             } catch {
-                (message, self.error) = (nil, "\(error)")
+                return (nil, "\(error)")
             }
         }
     }
@@ -356,17 +356,10 @@ final class DecodeSession {
         let item = scanned.item
         switch item.kind {
         case .encoded:
-            var failure = scanned.error
-            if let read = scanned.message {
-                entry.message = read
-            } else if failure == nil {
-                do {
-                    entry.message = try EncodedMessage.read(scanned.binary)
-                } catch {
-                    failure = "\(error)"
-                }
-            }
-            if let message = entry.message {
+            var (message, failure) = (scanned.message, scanned.error)
+            if message == nil, failure == nil { (message, failure) = Scanned.read(scanned.binary) }
+            entry.message = message
+            if let message {
                 let analysis = analyzer.analyze(message, binary: scanned.binary)
                 entry.problems = problems(analysis, of: message)
                 entry.analysis = consume analysis
