@@ -9,10 +9,10 @@ extension DecodeReport {
     }
 
     func writeHuman(_ entry: DecodeSession.Entry, into rows: inout OutputBuffer) {
-        if case .encoded = entry.item.kind, let message = entry.message, entry.analysis != nil {
+        if case .encoded = entry.item.kind, let message = entry.message, let analysis = entry.analysis {
             writeMessage(message, size: entry.scanned.binary.count, location: entry.location,
                          reassembledFrom: entry.reassembledFrom, into: &rows)
-            analysisFields(entry.analysis!, into: &rows)
+            analysisFields(analysis, into: &rows)
             return
         }
         writeLocation(entry.location, into: &rows)
