@@ -994,7 +994,7 @@ _otrtool_session() {
     repeating_flags=()
     non_repeating_flags=(--show-secrets --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--key-file --account --protocol --peer --policy --instance-tag --instance-tags --fingerprints --fragment --insecure-seed)
+    non_repeating_options=(--key-file --account --protocol --peer --policy --instance-tag --instance-tags --fingerprints --fragment --clock --max-line-length --insecure-seed)
     __otrtool_offer_flags_options 0
 
     # Offer option value completions
@@ -1027,6 +1027,13 @@ _otrtool_session() {
         return
         ;;
     '--fragment')
+        return
+        ;;
+    '--clock')
+        __otrtool_add_completions -W 'real'$'\n''virtual'
+        return
+        ;;
+    '--max-line-length')
         return
         ;;
     '--insecure-seed')

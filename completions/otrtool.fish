@@ -81,7 +81,7 @@ function __otrtool_parse_tokens -S
         case 'simulate'
             __otrtool_parse_subcommand -r 1 'max-line-length=' 'seed=' 'alice-policy=' 'bob-policy=' 'version=' 'fragment=' 'key-file=' 'alice-account=' 'bob-account=' 'protocol=' 'wire-only' 'json' 'version' 'h/help'
         case 'session'
-            __otrtool_parse_subcommand 0 'key-file=' 'account=' 'protocol=' 'peer=' 'policy=' 'instance-tag=' 'instance-tags=' 'fingerprints=' 'fragment=' 'show-secrets' 'insecure-seed=' 'json' 'version' 'h/help'
+            __otrtool_parse_subcommand 0 'key-file=' 'account=' 'protocol=' 'peer=' 'policy=' 'instance-tag=' 'instance-tags=' 'fingerprints=' 'fragment=' 'clock=' 'max-line-length=' 'show-secrets' 'insecure-seed=' 'json' 'version' 'h/help'
         case 'help'
             __otrtool_parse_subcommand -r 1 'version'
         end
@@ -380,14 +380,16 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" key-file' -l 'key-file' -d 'The libotr private key file with our account\'s key.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" account' -l 'account' -d 'Our account name in the key file.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" protocol' -l 'protocol' -d 'The account\'s protocol in the key file.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" peer' -l 'peer' -d 'The peer\'s name, shown in events.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" peer' -l 'peer' -d 'The peer\'s name: shown in events and text lines, and recorded with its fingerprint.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" policy' -l 'policy' -d 'libotr policy: never, manual, opportunistic, always, or its number.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" instance-tag' -l 'instance-tag' -d 'Our instance tag, 8 hex digits (default: the account\'s in --instance-tags, else random).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" instance-tags' -l 'instance-tags' -d 'An otr.instance_tags file to take our instance tag from.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" fingerprints' -l 'fingerprints' -d 'An otr.fingerprints file: the peer\'s fingerprint is added (as --peer) when an AKE completes, and trusted (smp) when SMP succeeds, as libotr does.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" fragment' -l 'fragment' -d 'Fragment messages longer than this many characters (libotr\'s max_message_size).' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" clock' -l 'clock' -d 'The session\'s clock: real, or virtual (starts at 1700000000 and moves only with /wait SECONDS), for reproducible timers.' -rfka 'real virtual'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" max-line-length' -l 'max-line-length' -d 'Longest input line accepted, in bytes; longer lines are skipped and reported.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" show-secrets' -l 'show-secrets' -d 'Also print D-H key pairs, data keys, AKE keys and SMP exponents (JSON only): for debugging, never in real use.'
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" insecure-seed' -l 'insecure-seed' -d 'INSECURE: take every random value from this text, reproducibly, for test vectors.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" insecure-seed' -l 'insecure-seed' -d 'INSECURE: take every random value from this text, reproducibly, for test vectors. Writes no file.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" version' -l 'version' -d 'Show the version.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" h help' -s 'h' -l 'help' -d 'Show help information.'

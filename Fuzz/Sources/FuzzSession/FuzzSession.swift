@@ -23,6 +23,10 @@
 //   > <   deliver the argument itself to bob or alice (a stranger's bytes)
 //   *     deliver everything waiting, answers included (bounded)
 //   P     set both policies: argument bytes 0 and 1 (low seven bits)
+//   W     move the shared virtual clock forward the argument's seconds
+//         (decimal, at most 9999; none: 61) and let both parties poll
+//   I i   send to the instance the argument names (8 hex digits), or to
+//         the best one
 //
 // Unknown steps are skipped. What the API refuses (sending while the
 // conversation is finished, answering SMP nobody asked for) is expected;
@@ -52,15 +56,16 @@ struct Party {
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let random = DeterministicRandom(seed: Array("fuzz session".utf8))
+    let clock = VirtualClock()
     var parties: [Party]
     do {
         parties = [
             Party(session: try Session(configuration: .init(longTermKey: longTermKeys.0, policy: .manual,
                                                             ourInstance: InstanceTag(0x0000_1111), accountName: "alice"),
-                                       random: random)),
+                                       random: random, clock: clock)),
             Party(session: try Session(configuration: .init(longTermKey: longTermKeys.1, policy: .manual,
                                                             ourInstance: InstanceTag(0x0000_2222), accountName: "bob"),
-                                       random: random)),
+                                       random: random, clock: clock)),
         ]
     } catch {
         fatalError("a session could not be made: \(error)")
@@ -113,6 +118,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 post(try parties[who].session.abortSMP(), from: who)
             case UInt8(ascii: "y"):
                 post(try parties[who].session.useExtraSymmetricKey(use: 1, useData: argument), from: who)
+            case UInt8(ascii: "i"):
+                try parties[who].session.select(instance: InstanceTag(hex: text))
+            case UInt8(ascii: "w"):
+                guard op == UInt8(ascii: "W") else { break }
+                clock.advance(by: Int64(text.prefix(4)) ?? 61)
+                post(parties[0].session.poll(), from: 0)
+                post(parties[1].session.poll(), from: 1)
             case UInt8(ascii: "f"):
                 let size = Int(text.prefix(6)) ?? 0
                 try parties[who].session.setMaximumMessageSize(size == 0 ? nil : size)
@@ -137,11 +149,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 parties[0].session = try Session(configuration: .init(longTermKey: longTermKeys.0,
                                                                       policy: Policy(rawValue: UInt32(argument[0] & 0x7f)),
                                                                       ourInstance: InstanceTag(0x0000_1111), accountName: "alice"),
-                                                 random: random)
+                                                 random: random, clock: clock)
                 parties[1].session = try Session(configuration: .init(longTermKey: longTermKeys.1,
                                                                       policy: Policy(rawValue: UInt32(argument[1] & 0x7f)),
                                                                       ourInstance: InstanceTag(0x0000_2222), accountName: "bob"),
-                                                 random: random)
+                                                 random: random, clock: clock)
             default:
                 switch op {
                 case UInt8(ascii: ">"): deliver(argument, to: 1)
@@ -168,11 +180,17 @@ func check(_ out: SessionOutput, party session: Session) {
     if session.messageState == .encrypted && session.established == nil {
         fatalError("encrypted without an established AKE result")
     }
-    // The last AKE the output reports is the one the session now holds.
-    let secured = out.events.compactMap { event -> AKEResult? in
-        if case .secure(let result) = event { result } else { nil }
+    // An instance the output reports secure, and still encrypted, holds
+    // the key that AKE authenticated.
+    for record in out.records {
+        guard case .secure(let result) = record.event,
+              let now = session.instances.first(where: { $0.instance == record.instance }), now.messageState == .encrypted
+        else { continue }
+        if now.theirFingerprint != result.theirFingerprint {
+            fatalError("instance \(String(describing: record.instance)) reported secure with one key, holds another")
+        }
     }
-    if let last = secured.last, session.established?.ssid != last.ssid {
-        fatalError("reported secure with ssid \(last.ssid), holds \(String(describing: session.established?.ssid))")
+    if session.instances.count > Session.maximumInstances + 1 {
+        fatalError("\(session.instances.count) instances kept, more than the limit")
     }
 }

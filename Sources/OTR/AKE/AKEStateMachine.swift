@@ -23,7 +23,7 @@ public struct AKEStateMachine {
     public let ourInstance: InstanceTag?
     /// The correspondent's instance tag when it is known in advance; nil
     /// accepts the instance that answers (spec "Instance Tags").
-    public let theirInstance: InstanceTag?
+    public private(set) var theirInstance: InstanceTag?
     /// The versions this party allows (policy ALLOW_V2, ALLOW_V3).
     public let allowedVersions: Set<UInt16>
     /// The serial number of our D-H key in the AKE (spec: keyidA, keyidB,
@@ -335,6 +335,24 @@ public struct AKEStateMachine {
             throw abort(.checkFailed("\(message) keyid", "a D-H keyid must be greater than 0"))
         }
         return part
+    }
+
+    /// This AKE as it stands, continued with one instance of the
+    /// correspondent: a version 3 D-H Commit sent to receiver instance 0
+    /// may be answered by several instances, and each goes on with its own
+    /// copy of our commitment (what libotr does when a D-H Key arrives from
+    /// an instance it had no conversation with).
+    public func continued(with instance: InstanceTag) -> AKEStateMachine {
+        var copy = self
+        copy.theirInstance = instance
+        copy.peer = instance
+        return copy
+    }
+
+    /// Forgets the AKE in progress (libotr's otrl_message_poll wipes a D-H
+    /// Commit that no D-H Key answered in time).
+    public mutating func forget() {
+        finish()
     }
 
     /// Back to AUTHSTATE_NONE after an AKE that succeeded.

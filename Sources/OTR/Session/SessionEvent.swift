@@ -42,6 +42,35 @@ public enum SessionEvent: Sendable {
     case dataKeys(DataMessageKeys)
     /// The random exponents of an SMP step (spec names: a2, a3, r2, ...).
     case smpExponents([SMPExponent])
+    /// A stored text went out when the AKE completed: held back until the
+    /// conversation was private, or (`prefixed`, with "[resent] ") sent
+    /// again after an OTR Error. `text` is what was encrypted.
+    case resent(text: [UInt8], prefixed: Bool)
+    /// A stored text was not sent when the AKE completed, and why (too old,
+    /// or the AKE authenticated another long-term key than the one it was
+    /// encrypted to).
+    case resendRefused(String)
+    /// A heartbeat went out: an empty Data message with IGNORE_UNREADABLE,
+    /// because a Data message arrived and nothing was sent for 60 s.
+    case heartbeatSent
+    /// State the session kept too long was forgotten, and what.
+    case expired(String)
+    /// A text the user sent went out unencrypted, and why that was allowed.
+    case sentUnencrypted(String)
+}
+
+/// One event and the instance of the correspondent it belongs to (spec
+/// "Instance Tags"): nil for what concerns no instance in particular
+/// (version 2, offers, errors, an AKE started before the correspondent's
+/// instance is known).
+public struct SessionRecord: Sendable {
+    public let event: SessionEvent
+    public let instance: InstanceTag?
+
+    public init(_ event: SessionEvent, instance: InstanceTag?) {
+        self.event = event
+        self.instance = instance
+    }
 }
 
 /// The keys one Data Message was sealed or opened with, as a transcript
@@ -64,15 +93,23 @@ public struct DataMessageKeys: Sendable {
 /// order, and the events for the user.
 public struct SessionOutput: Sendable {
     public var wire: [[UInt8]] = []
-    public var events: [SessionEvent] = []
+    /// The events with their instances, in order.
+    public private(set) var records: [SessionRecord] = []
 
-    public init(wire: [[UInt8]] = [], events: [SessionEvent] = []) {
+    /// The events alone, in order.
+    public var events: [SessionEvent] { records.map(\.event) }
+
+    public init(wire: [[UInt8]] = [], events: [SessionEvent] = [], instance: InstanceTag? = nil) {
         self.wire = wire
-        self.events = events
+        records = events.map { SessionRecord($0, instance: instance) }
+    }
+
+    mutating func note(_ event: SessionEvent, instance: InstanceTag?) {
+        records.append(SessionRecord(event, instance: instance))
     }
 
     mutating func append(_ other: SessionOutput) {
         wire += other.wire
-        events += other.events
+        records += other.records
     }
 }

@@ -32,9 +32,36 @@ extension OTRTool {
 
                 The policy (libotr's names and bits) decides the versions and whether a \
                 whitespace tag, a Query or an Error starts the AKE. Long messages are \
-                fragmented with --fragment as libotr fragments them. The exit status is \
-                1 if an AKE, a Data message or SMP failed a check, 2 if a command or \
-                input line was malformed, else 0.
+                fragmented with --fragment as libotr fragments them.
+
+                Instances: the peer may be logged in more than once. Each version 3 \
+                instance that talks to the session gets a conversation of its own \
+                (message state, keys, SMP), as libotr's contexts; every event of an \
+                instance names it ("instance" in JSON, "[instance TAG]" in text). What \
+                the user does goes to the instance chosen with /instance TAG, or (the \
+                default, /instance best) to libotr's best: encrypted first, then the one \
+                heard from most recently. Messages for another instance of ours are \
+                ignored with the reason.
+
+                Re-sending: a text is sent again in two cases only, as libotr does. A \
+                text held back because the policy requires encryption goes out when \
+                the AKE completes; after an OTR Error (with ERROR_START_AKE) the last \
+                text sent privately goes out again, prefixed "[resent] ", when the AKE \
+                the Error started completes. Either only within 60 seconds of when it \
+                was typed or sent, and (stricter than libotr) never to another long-term \
+                key than the one it was encrypted to: a stranger who completes an AKE \
+                gets no earlier text. Each re-send is a "resent" event and each refusal \
+                a "resend_refused" event with the reason.
+
+                Timers, as libotr's: after a Data message with text arrives, a session \
+                that sent nothing for more than 60 seconds sends a heartbeat (an empty \
+                Data message, a "heartbeat" event); a version 3 D-H Commit no D-H Key \
+                answered in 60 seconds is forgotten ("expired"). --clock virtual runs \
+                them on a clock that moves only with /wait SECONDS, so a run is \
+                reproducible.
+
+                The exit status is 1 if an AKE, a Data message or SMP failed a check, 2 \
+                if a command or input line was malformed, else 0.
                 """
         )
 
@@ -48,7 +75,8 @@ extension OTRTool {
         @Option(name: .customLong("protocol"), help: ArgumentHelp("The account's protocol in the key file.", valueName: "protocol"))
         var protocolName: String
 
-        @Option(name: .long, help: ArgumentHelp("The peer's name, shown in events.", valueName: "name"))
+        @Option(name: .long, help: ArgumentHelp("The peer's name: shown in events and text lines, and recorded with its fingerprint.",
+                                                valueName: "name"))
         var peer = "peer"
 
         @Option(name: .long, help: ArgumentHelp("libotr policy: never, manual, opportunistic, always, or its number.", valueName: "policy"))
@@ -71,14 +99,29 @@ extension OTRTool {
                                                 valueName: "size"))
         var fragment: Int?
 
+        @Option(name: .long, help: ArgumentHelp(
+            "The session's clock: real, or virtual (starts at \(VirtualClock.defaultStart) and moves only with /wait SECONDS), for reproducible timers.",
+            valueName: "clock"))
+        var clock = ClockArgument.real
+
+        @Option(name: .long,
+                help: ArgumentHelp("Longest input line accepted, in bytes; longer lines are skipped and reported.",
+                                   valueName: "bytes"))
+        var maxLineLength: Int = LineReader.defaultMaximumLineLength
+
         @Flag(name: .long, help: "Also print D-H key pairs, data keys, AKE keys and SMP exponents (JSON only): for debugging, never in real use.")
         var showSecrets = false
 
         @Option(name: [.customLong("insecure-seed")],
-                help: ArgumentHelp("INSECURE: take every random value from this text, reproducibly, for test vectors.", valueName: "text"))
+                help: ArgumentHelp("INSECURE: take every random value from this text, reproducibly, for test vectors. Writes no file.",
+                                   valueName: "text"))
         var insecureSeed: String?
 
         @OptionGroup var output: OutputOptions
+
+        enum ClockArgument: String, ExpressibleByArgument, CaseIterable {
+            case real, virtual
+        }
 
         func validate() throws {
             if let fragment, fragment < Fragmenter.minimumMessageSize(.v3) {
@@ -89,14 +132,33 @@ extension OTRTool {
                     throw ValidationError("--instance-tag must be 8 hex digits, at least 00000100")
                 }
             }
+            guard maxLineLength > 0 else { throw ValidationError("--max-line-length must be positive") }
+            // The peer's name is a field of the fingerprints file: checked
+            // now, not when the first AKE completes.
+            do {
+                guard !peer.isEmpty else { throw OTRError.invalidArgument("username", "is empty") }
+                // Tabs and line breaks cannot stand in the file; no control
+                // character belongs in a name shown on a terminal.
+                if peer.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
+                    throw OTRError.invalidArgument("username", "holds a tab, line break or other control character")
+                }
+            } catch {
+                throw ValidationError("--peer: \(error)")
+            }
+            if insecureSeed != nil, fingerprints != nil {
+                throw ValidationError("--insecure-seed writes no file: it cannot be used with --fingerprints")
+            }
         }
 
         func run() throws {
             let diagnostics = Diagnostics(command: "session")
             let name = Array(account.utf8), proto = Array(protocolName.utf8)
+            guard SecureFileWriter.exists(keyFile) else {
+                throw diagnostics.fatal(nil, "cannot open \(display(Array(keyFile.utf8))): No such file or directory", status: .noInput)
+            }
             let keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
-            guard keys.existed, let key = keys.file.account(name, protocolName: proto) else {
-                throw diagnostics.fatal(keyFile, "holds no key for \(account) (\(protocolName))", status: .noInput)
+            guard let key = keys.file.account(name, protocolName: proto) else {
+                throw diagnostics.fatal(keyFile, "holds no key for \(display(name)) (\(display(proto)))", status: .noInput)
             }
             let random: RandomSource
             if let insecureSeed {
@@ -105,29 +167,35 @@ extension OTRTool {
             } else {
                 random = SystemRandom(level: .strong)
             }
+            let virtualClock = clock == .virtual ? VirtualClock() : nil
             let ours = try ourInstanceTag(random: random, diagnostics: diagnostics)
             var session: Session
             do {
                 session = try Session(configuration: .init(longTermKey: key.key, policy: policy.policy, ourInstance: ours,
                                                            maximumMessageSize: fragment, accountName: account),
-                                      random: random)
+                                      random: random, clock: virtualClock ?? SystemClock())
             } catch {
                 throw diagnostics.fatal(nil, "\(error)", status: .usage)
             }
 
             // Read before the session starts, so a bad file stops nothing midway.
             var known = try fingerprints.map { try KeyFileStore.loadFingerprints($0, diagnostics: diagnostics) }
-            func remember(_ event: SessionEvent) throws {
-                guard let path = fingerprints, var store = known?.store, let theirs = session.established?.theirFingerprint else { return }
+            func remember(_ record: SessionRecord) throws {
+                guard let path = fingerprints, var store = known?.store else { return }
                 let trust: [UInt8]?
-                switch event {
-                case .secure: trust = nil
-                case .smp(.succeeded): trust = Array("smp".utf8)
-                case .smp(.failed): trust = []
-                default: return
+                let theirs: Fingerprint?
+                switch record.event {
+                case .secure(let result):
+                    trust = nil
+                    theirs = result.theirFingerprint
+                case .smp(.succeeded), .smp(.failed):
+                    if case .smp(.succeeded) = record.event { trust = Array("smp".utf8) } else { trust = [] }
+                    theirs = session.instances.first { $0.instance == record.instance }?.theirFingerprint
+                default:
+                    return
                 }
-                guard store.record(username: Array(peer.utf8), accountName: name, protocolName: proto,
-                                   fingerprint: theirs, trust: trust) else { return }
+                guard let theirs, store.record(username: Array(peer.utf8), accountName: name, protocolName: proto,
+                                               fingerprint: theirs, trust: trust) else { return }
                 let bytes: [UInt8]
                 do { bytes = try store.serialised() } catch { throw diagnostics.fatal(path, "\(error)", status: .usage) }
                 try KeyFileStore.save(bytes, to: path, existed: known?.existed ?? false, diagnostics: diagnostics)
@@ -136,28 +204,29 @@ extension OTRTool {
 
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            let renderer = SessionEventRenderer(party: "local", secrets: showSecrets)
+            let renderer = SessionEventRenderer(party: "local", peer: peer, secrets: showSecrets)
             var seq = 0
             if output.json {
                 out.writeLine(.object([("event", .string("party")), ("name", .string("local")), ("account", .string(account)),
                                        ("protocol", .string(protocolName)), ("fingerprint", .string(key.key.publicKey.fingerprint.human)),
-                                       ("instance", .string(ours.hex)), ("policy", .int(Int(policy.policy.rawValue)))]))
+                                       ("instance", .string(ours.hex)), ("policy", .int(Int(policy.policy.rawValue))),
+                                       ("clock", .string(clock.rawValue))]))
                 out.flush()
             }
 
             func emit(_ result: SessionOutput, line: Int) throws {
-                for event in result.events {
-                    try remember(event)
+                for record in result.records {
+                    try remember(record)
                     // A failure goes to stderr once, as a diagnostic with its
                     // line and the status it decides; other events, in text
                     // mode, as they read.
-                    let text = renderer.text(event)
-                    if let status = Self.failureStatus(event) {
-                        diagnostics.report("-:\(line)", text ?? "\(event)", status: status)
+                    let text = renderer.text(record)
+                    if let status = Self.failureStatus(record.event) {
+                        diagnostics.report("-:\(line)", text ?? "\(record.event)", status: status)
                     } else if !output.json, let text {
                         writeStandardError("otrtool session: \(text)")
                     }
-                    if output.json, let json = renderer.json(event, seq: seq) { out.writeLine(json) }
+                    if output.json, let json = renderer.json(record, seq: seq) { out.writeLine(json) }
                 }
                 for wire in result.wire {
                     seq += 1
@@ -170,13 +239,13 @@ extension OTRTool {
                 }
             }
 
-            var reader = LineReader(fd: 0)
+            var reader = LineReader(fd: 0, maximumLineLength: maxLineLength)
             var lineNumber = 0
             while let line = reader.next() {
                 lineNumber += 1
                 switch line {
                 case .tooLong(let length):
-                    let message = "line of \(length) bytes is longer than \(LineReader.defaultMaximumLineLength); skipped"
+                    let message = "line of \(length) bytes exceeds --max-line-length \(maxLineLength); skipped"
                     diagnostics.report("-:\(lineNumber)", message, status: .malformedInput)
                     if output.json {
                         out.writeLine(.object([("event", .string("error")), ("line", .int(lineNumber)), ("message", .string(message))]))
@@ -190,7 +259,10 @@ extension OTRTool {
                             seq += 1
                             try emit(session.receive(message), line: lineNumber)
                         case .command(let command):
-                            try emit(try command.apply(to: &session), line: lineNumber)
+                            try emit(try command.apply(to: &session, clock: virtualClock), line: lineNumber)
+                            if case .wait = command, output.json, let virtualClock {
+                                out.writeLine(.object([("event", .string("clock")), ("now", .int(Int(virtualClock.now)))]))
+                            }
                         }
                     } catch let fatal as ExitCodeError {
                         throw fatal  // already reported: a file could not be written
@@ -202,8 +274,10 @@ extension OTRTool {
                     }
                 }
                 if output.json {
-                    out.writeLine(.object([("event", .string("done")), ("line", .int(lineNumber)),
-                                           ("msgstate", .string(session.messageState.rawValue))]))
+                    var done: [(String, JSON)] = [("event", .string("done")), ("line", .int(lineNumber)),
+                                                  ("msgstate", .string(session.messageState.rawValue))]
+                    if let target = session.targetInstance { done.append(("instance", .string(target.hex))) }
+                    out.writeLine(.object(done))
                 }
                 out.flush()
             }

@@ -21,6 +21,8 @@ extension OTRTool {
                   !swap              reorder: the next two messages in flight change places
                   !flush             deliver everything and deliver after each line again
                   !fragment N        fragment later messages at N characters (0: never)
+                  !wait SECONDS      move the parties' shared virtual clock forward \
+                (heartbeats, re-sending and D-H Commit expiry follow it, as libotr's timers)
 
                 A command the party refuses (SMP before the AKE, sending in \
                 MSGSTATE_FINISHED, a TLV longer than 65 535 bytes) is a "refused" event \
@@ -112,13 +114,16 @@ extension OTRTool {
             if let version {
                 policies = policies.map { $0.subtracting(version == 3 ? .allowV2 : .allowV3) }
             }
+            // One virtual clock for both parties: the run, timers included,
+            // is the same on every run.
+            let clock = VirtualClock()
             var sessions: [Session] = []
             for i in 0..<2 {
                 let tag = InstanceTagFile.newTag(random: random)
                 do {
                     sessions.append(try Session(configuration: .init(
                         longTermKey: keys[i], policy: policies[i], ourInstance: tag,
-                        maximumMessageSize: fragment == 0 ? nil : fragment, accountName: accounts[i]), random: random))
+                        maximumMessageSize: fragment == 0 ? nil : fragment, accountName: accounts[i]), random: random, clock: clock))
                 } catch {
                     throw diagnostics.fatal(nil, "\(names[i]): \(error)", status: .usage)
                 }
@@ -126,7 +131,7 @@ extension OTRTool {
 
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            var network = SimulatedNetwork(sessions: sessions, names: names, format: wireOnly ? .wire : (output.json ? .json : .text), out: out)
+            var network = SimulatedNetwork(sessions: sessions, names: names, clock: clock, format: wireOnly ? .wire : (output.json ? .json : .text), out: out)
             network.start(seed: seed, keys: keys, accounts: accounts, protocolName: protocolName, fragment: fragment)
             input.forEachLine(diagnostics: diagnostics) { location, line in
                 do {

@@ -21,10 +21,15 @@ enum PartyCommand: Equatable {
     case tlv(type: UInt16, data: [UInt8], text: [UInt8])
     /// End the private conversation (disconnect TLV).
     case end
+    /// Send what follows to this instance of the correspondent; nil: to
+    /// the best one again (spec "Instance Tags").
+    case instance(InstanceTag?)
+    /// Move the virtual clock forward this many seconds.
+    case wait(Int64)
 
     static let summary = """
         /send TEXT | /query | /ake [2|3] | /smp SECRET | /smpq QUESTION|SECRET | /smpabort | \
-        /symkey USE [HEXDATA] | /tlv TYPE HEXDATA [TEXT] | /end
+        /symkey USE [HEXDATA] | /tlv TYPE HEXDATA [TEXT] | /end | /instance TAG|best | /wait SECONDS
         """
 
     struct SyntaxError: Error, CustomStringConvertible {
@@ -37,9 +42,10 @@ enum PartyCommand: Equatable {
         guard line.first == slash else { return .send(try unescape(line)) }
         if line.count > 1, line[1] == slash { return .send(try unescape(Array(line.dropFirst()))) }
         // Text arguments keep their bytes as they are (UTF-8 or not); only
-        // the command name and numbers are read as text.
+        // the command name and numbers are read as text. A tab separates
+        // the name as a space does, so "/smp<TAB>secret" is /smp.
         let body = line.dropFirst()
-        let space = body.firstIndex(of: UInt8(ascii: " "))
+        let space = body.firstIndex { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         let name = String(decoding: body[..<(space ?? body.endIndex)], as: UTF8.self)
         let restBytes = space.map { Array(body[($0 + 1)...]) } ?? []
         let rest = Substring(String(decoding: restBytes, as: UTF8.self))
@@ -73,13 +79,26 @@ enum PartyCommand: Equatable {
             return .tlv(type: number, data: data == "-" ? [] : try hex(data), text: try unescape(Array(restBytes[textStart...])))
         case "end":
             return .end
+        case "instance":
+            if rest == "best" { return .instance(nil) }
+            guard let tag = InstanceTag(hex: String(rest)), tag.isValidSender else {
+                throw SyntaxError("/instance takes an instance tag of 8 hex digits (at least 00000100), or best")
+            }
+            return .instance(tag)
+        case "wait":
+            guard let seconds = Int64(rest), seconds >= 0, seconds <= 100 * 365 * 86_400 else {
+                throw SyntaxError("/wait takes a number of seconds, from 0 to 100 years")
+            }
+            return .wait(seconds)
         default:
-            throw SyntaxError("unknown command /\(name); commands: \(summary)")
+            // The line is not quoted: a mistyped "/smpsecret" holds a secret.
+            throw SyntaxError("unknown command (the line is not shown, as it may hold a secret); commands: \(summary)")
         }
     }
 
-    /// Runs the command on `session`.
-    func apply(to session: inout Session) throws -> SessionOutput {
+    /// Runs the command on `session`; `clock` is the virtual clock /wait
+    /// moves, nil when the session runs on real time.
+    func apply(to session: inout Session, clock: VirtualClock?) throws -> SessionOutput {
         switch self {
         case .send(let text): return try session.send(text)
         case .query: return session.requestConversation()
@@ -91,6 +110,13 @@ enum PartyCommand: Equatable {
         case .symkey(let use, let data): return try session.useExtraSymmetricKey(use: use, useData: data)
         case .tlv(let type, let data, let text): return try session.send(text, tlvs: [TLV(type: type, value: data)])
         case .end: return try session.end()
+        case .instance(let tag):
+            try session.select(instance: tag)
+            return SessionOutput()
+        case .wait(let seconds):
+            guard let clock else { throw SyntaxError("/wait moves a virtual clock: this session runs on real time (--clock virtual)") }
+            clock.advance(by: seconds)
+            return session.poll()
         }
     }
 

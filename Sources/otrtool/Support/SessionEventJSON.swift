@@ -6,11 +6,21 @@ import OTR
 struct SessionEventRenderer {
     /// This party's name in the events ("alice", "bob", "local").
     let party: String
+    /// The correspondent's name, in text lines ("bob", or session's --peer).
+    let peer: String
     let secrets: Bool
 
     // MARK: JSON
 
-    func json(_ event: SessionEvent, seq: Int?) -> JSON? {
+    /// The event's JSON object, with the instance of the correspondent it
+    /// belongs to when there is one.
+    func json(_ record: SessionRecord, seq: Int?) -> JSON? {
+        guard case .object(var fields)? = json(record.event, seq: seq) else { return nil }
+        if let instance = record.instance { fields.append(("instance", .string(instance.hex))) }
+        return .object(fields)
+    }
+
+    private func json(_ event: SessionEvent, seq: Int?) -> JSON? {
         var fields: [(String, JSON)] = []
         func seqField() { if let seq { fields.append(("seq", .int(seq))) } }
         switch event {
@@ -77,6 +87,17 @@ struct SessionEventRenderer {
             guard secrets, !exponents.isEmpty else { return nil }
             fields = [("event", .string("smp_exponents")), ("party", .string(party)),
                       ("values", .object(exponents.map { ($0.name, .hex($0.value.bytes)) }))]
+        case .resent(let text, let prefixed):
+            fields = [("event", .string("resent")), ("party", .string(party)), ("prefixed", .bool(prefixed))]
+                + JSON.textField("text", text)
+        case .resendRefused(let reason):
+            fields = [("event", .string("resend_refused")), ("party", .string(party)), ("reason", .string(reason))]
+        case .heartbeatSent:
+            fields = [("event", .string("heartbeat")), ("party", .string(party))]
+        case .expired(let what):
+            fields = [("event", .string("expired")), ("party", .string(party)), ("reason", .string(what))]
+        case .sentUnencrypted(let reason):
+            fields = [("event", .string("sent_unencrypted")), ("party", .string(party)), ("reason", .string(reason))]
         }
         return .object(fields)
     }
@@ -123,11 +144,19 @@ struct SessionEventRenderer {
 
     // MARK: Text
 
-    /// One readable line, or nil for events shown only in JSON.
-    func text(_ event: SessionEvent) -> String? {
+    /// One readable line, or nil for events shown only in JSON; the
+    /// instance of the correspondent it belongs to ends it.
+    func text(_ record: SessionRecord) -> String? {
+        guard let line = text(record.event) else { return nil }
+        guard let instance = record.instance else { return line }
+        return line + " [instance \(instance.hex)]"
+    }
+
+    private func text(_ event: SessionEvent) -> String? {
+        let peer = TextEscaping.escaped(Array(self.peer.utf8))
         switch event {
         case .message(let text, let tlvs, let encrypted, let warning):
-            var line = "\(encrypted ? "private" : "plaintext") message: \(TextEscaping.escaped(text))"
+            var line = "\(encrypted ? "private" : "plaintext") message from \(peer): \(TextEscaping.escaped(text))"
             if !tlvs.isEmpty { line += " [TLVs: " + tlvs.map { $0.kind?.name ?? "type \($0.type)" }.joined(separator: ", ") + "]" }
             if let warning { line += " (\(warning))" }
             return line
@@ -140,25 +169,32 @@ struct SessionEventRenderer {
             return "secure: version \(r.version), ssid \(ssid), their fingerprint \(r.theirFingerprint.human)"
         case .akeFailed(let error): return "AKE failed: \(error)"
         case .ignored(let reason): return "ignored: \(reason)"
-        case .errorReceived(let text): return "OTR error from peer: \(TextEscaping.escaped(text))"
+        case .errorReceived(let text): return "OTR error from \(peer): \(TextEscaping.escaped(text))"
         case .unreadable(let error, let replied): return "unreadable message: \(error)\(replied ? " (Error Message sent)" : "")"
         case .sendFailed(let error): return "could not send: \(error)"
         case .fragmentProblem(let problem): return "fragment: \(problem)"
         case .stateChanged(let state): return "state: \(state.specName)"
-        case .finished: return "the peer ended the private conversation"
+        case .finished: return "\(peer) ended the private conversation"
         case .smp(let outcome):
             switch outcome {
             case .ignored: return nil
-            case .secretRequested(let q): return "SMP: the peer asks for the secret" + (q.map { " (question: \(TextEscaping.escaped($0)))" } ?? "")
+            case .secretRequested(let q): return "SMP: \(peer) asks for the secret" + (q.map { " (question: \(TextEscaping.escaped($0)))" } ?? "")
             case .inProgress: return "SMP: in progress"
             case .succeeded: return "SMP: succeeded, the secrets match"
             case .failed: return "SMP: failed, the secrets differ"
-            case .aborted: return "SMP: aborted by the peer"
+            case .aborted: return "SMP: aborted by \(peer)"
             case .cheatingDetected(let e): return "SMP: a check failed, aborted: \(e)"
             case .unexpectedMessage(let k): return "SMP: unexpected \(k.name), aborted"
             }
         case .extraSymmetricKey(let use, let useData, let key, let sent):
             return "extra symmetric key \(sent ? "sent" : "received"): use \(use), use data \(Hex.encode(useData)), key \(key.hex)"
+        case .resent(let text, let prefixed):
+            return prefixed ? "re-sent the last text after the OTR Error: \(TextEscaping.escaped(text))"
+                            : "sent the text held back until the conversation was private: \(TextEscaping.escaped(text))"
+        case .resendRefused(let reason): return "not re-sent: \(reason)"
+        case .heartbeatSent: return "heartbeat sent (nothing was sent for \(60) s)"
+        case .expired(let what): return "expired: \(what)"
+        case .sentUnencrypted(let reason): return "sent unencrypted to \(peer): \(reason)"
         case .dhKeyPair, .dataKeys, .smpExponents:
             return nil
         }

@@ -11,6 +11,8 @@ struct SimulatedNetwork {
     private let format: Format
     private let out: OutputSink
     private let renderers: [SessionEventRenderer]
+    /// The clock both parties read; `!wait SECONDS` moves it.
+    private let clock: VirtualClock
 
     private struct InFlight {
         var from: Int
@@ -26,12 +28,13 @@ struct SimulatedNetwork {
     /// is stopped here.
     static let maximumDeliveriesPerLine = 100_000
 
-    init(sessions: [Session], names: [String], format: Format, out: OutputSink) {
+    init(sessions: [Session], names: [String], clock: VirtualClock, format: Format, out: OutputSink) {
         self.sessions = sessions
         self.names = names
+        self.clock = clock
         self.format = format
         self.out = out
-        renderers = names.map { SessionEventRenderer(party: $0, secrets: true) }
+        renderers = names.indices.map { SessionEventRenderer(party: names[$0], peer: names[1 - $0], secrets: true) }
     }
 
     // MARK: Transcript
@@ -90,7 +93,7 @@ struct SimulatedNetwork {
                         ("command", .string(rest))]),
                text: "\(names[party]) does: \(rest)")
         do {
-            let result = try command.apply(to: &sessions[party])
+            let result = try command.apply(to: &sessions[party], clock: clock)
             emit(result, by: party, seq: nil)
         } catch {
             // The transcript says so, and the caller reports the line: a
@@ -120,13 +123,22 @@ struct SimulatedNetwork {
             inFlight.swapAt(0, 1)
             record(.object([("event", .string("reordered")), ("first", .int(inFlight[0].seq)), ("second", .int(inFlight[1].seq))]),
                    text: "#\(inFlight[0].seq) now travels before #\(inFlight[1].seq)")
+        case "wait":
+            guard parts.count == 2, let seconds = Int64(parts[1]), seconds >= 0, seconds <= 100 * 365 * 86_400 else {
+                throw PartyCommand.SyntaxError("!wait takes a number of seconds, from 0 to 100 years")
+            }
+            clock.advance(by: seconds)
+            record(.object([("event", .string("clock")), ("now", .int(Int(clock.now))), ("waited", .int(Int(seconds)))]),
+                   text: "\(seconds) s pass")
+            for party in sessions.indices { emit(sessions[party].poll(), by: party, seq: nil) }
+            if !holding { try deliverAll() }
         case "fragment":
             guard parts.count == 2, let size = Int(parts[1]), size >= 0 else {
                 throw PartyCommand.SyntaxError("!fragment takes a size in characters (0: never)")
             }
             for i in sessions.indices { try sessions[i].setMaximumMessageSize(size == 0 ? nil : size) }
         default:
-            throw PartyCommand.SyntaxError("unknown control !\(text); controls: !hold !step !drop !swap !flush !fragment N")
+            throw PartyCommand.SyntaxError("unknown control !\(text); controls: !hold !step !drop !swap !flush !fragment N !wait SECONDS")
         }
     }
 
@@ -156,12 +168,12 @@ struct SimulatedNetwork {
     }
 
     private mutating func emit(_ result: SessionOutput, by party: Int, seq cause: Int?) {
-        for event in result.events {
+        for record in result.records {
             switch format {
             case .json:
-                if let value = renderers[party].json(event, seq: cause) { out.writeLine(value) }
+                if let value = renderers[party].json(record, seq: cause) { out.writeLine(value) }
             case .text:
-                if let text = renderers[party].text(event) { out.write("  \(names[party]): \(text)\n") }
+                if let text = renderers[party].text(record) { out.write("  \(names[party]): \(text)\n") }
             case .wire:
                 break
             }

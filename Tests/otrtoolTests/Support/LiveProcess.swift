@@ -15,6 +15,9 @@ final class LiveProcess {
     private(set) var events: [[String: Any]] = []
 
     init(name: String, executable: URL, arguments: [String]) throws {
+        // A party that ended is an error of the test that talks to it, not
+        // a signal that ends the whole test run.
+        signal(SIGPIPE, SIG_IGN)
         self.name = name
         process.executableURL = executable
         process.arguments = arguments
@@ -54,7 +57,11 @@ final class LiveProcess {
 
     /// Writes `line` and returns the events up to its "done" event.
     func send(_ line: String) throws -> [[String: Any]] {
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+        } catch {
+            throw PeerError("\(name) ended before reading \(line.prefix(60)): \(error)")
+        }
         var caused: [[String: Any]] = []
         while true {
             while let newline = buffer.firstIndex(of: 0x0a) {
