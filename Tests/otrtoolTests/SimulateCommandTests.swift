@@ -145,6 +145,30 @@ struct SimulateCommandTests {
         #expect((unreadable["error"] as? String)?.contains("counter") == true)
     }
 
+    @Test("!wait moves the parties' clock: heartbeats follow it, and the run stays byte-stable")
+    func waitSteps() throws {
+        let script = """
+            alice: /query
+            !wait 30
+            bob: half a minute
+            !wait 31
+            bob: a minute on
+            alice: hello
+            !wait 61
+            """
+        let first = try Self.simulate(["--json", "--seed", "timers"], script: script)
+        #expect(first.status == 0, "\(first.err)")
+        let again = try Self.simulate(["--json", "--seed", "timers"], script: script)
+        #expect(first.stdout == again.stdout)
+        let events = try Tool.jsonLines(first)
+        #expect(Self.of(events, "clock").compactMap { $0["now"] as? Int } == [1_700_000_030, 1_700_000_061, 1_700_000_122])
+        // Only the text after 61 s of alice's silence got her heartbeat.
+        let beats = Self.of(events, "heartbeat")
+        #expect(beats.count == 1 && beats.first?["party"] as? String == "alice", "\(beats)")
+        let text = try Self.simulate(["--seed", "timers"], script: script)
+        #expect(text.out.contains("61 s pass") && text.out.contains("heartbeat sent"), "\(text.out)")
+    }
+
     @Test("a bad script line is reported with its line number and status 2, and the run goes on")
     func badLine() throws {
         let run = try Self.simulate([], script: "alice: /query\ncarol: hi\nalice: /bogus\nalice: still here\n")
