@@ -327,8 +327,9 @@ OtrlMessageAppOps peer_ops = {
     .create_instag = cb_create_instag,
     .convert_msg = NULL,
     .convert_free = NULL,
-    /* No timer: otrl_message_poll is never called, so stale AKE keys are
-     * not wiped during a run. */
+    /* No timer of libotr's choosing: otrl_message_poll runs after each
+     * `wait` of the virtual clock (clock.c); a run on the real clock is
+     * over long before a D-H Commit could expire. */
     .timer_control = NULL,
 };
 

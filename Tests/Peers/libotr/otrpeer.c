@@ -3,8 +3,8 @@
  *
  * Subcommands working on key, instance-tag and fingerprint files live
  * here; `converse` and `receive` are in runner.c (with session.c for the
- * wire and callbacks.c for libotr's callbacks).  See README.md for the
- * exact output formats.
+ * wire, callbacks.c for libotr's callbacks and clock.c for the clock
+ * libotr reads).  See README.md for the exact output formats.
  */
 #include <errno.h>
 #include <stdlib.h>

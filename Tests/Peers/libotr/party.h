@@ -78,4 +78,16 @@ ConnContext *best_context(Party *p);
 char *must_unescape(const char *s, unsigned long line);
 void exec_party_command(Party *p, const char *rest_in, unsigned long line);
 
+/* clock.c */
+/* Bounds of the virtual clock: the last second of year 9999, and one
+ * `wait` step of about 31 years. */
+#define CLOCK_MAX 253402300799LL
+#define WAIT_MAX 1000000000LL
+void clock_set_virtual(long long start);
+/* `wait SECONDS` of script line `line`: advance the virtual clock, emit
+ * a "clock" event, then poll libotr for each party.  Exits 2 without a
+ * virtual clock or with a bad SECONDS. */
+void clock_wait(Party *const *parties, size_t nparties, const char *arg,
+	unsigned long line);
+
 #endif

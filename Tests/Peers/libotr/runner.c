@@ -136,6 +136,7 @@ typedef struct {
     int mms;
     const char *script;
     int raw;
+    long long clock_start;	/* -1: the real clock */
 } CommonOpts;
 
 static OtrlPolicy policy_of(const CommonOpts *o)
@@ -155,6 +156,18 @@ static long parse_num(const char *opt, const char *s, long lo, long hi)
     return v;
 }
 
+static long long parse_wide(const char *opt, const char *s, long long lo,
+	long long hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi)
+	die(2, "%s: bad value %s (a whole number from %lld to %lld)", opt, s,
+		lo, hi);
+    return v;
+}
+
 /* Handle the options both subcommands share; returns 1 if consumed. */
 static int common_opt(CommonOpts *o, const char *opt, const char *val)
 {
@@ -171,6 +184,9 @@ static int common_opt(CommonOpts *o, const char *opt, const char *val)
 		    "for its fragment header)");
     } else if (!strcmp(opt, "--script")) {
 	o->script = val;
+    } else if (!strcmp(opt, "--virtual-clock")) {
+	o->clock_start = parse_wide(opt, val, 0, CLOCK_MAX);
+	clock_set_virtual(o->clock_start);
     } else {
 	return 0;
     }
@@ -190,6 +206,20 @@ static void chomp(char *line)
     size_t n = strlen(line);
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 	line[--n] = '\0';
+}
+
+/* Is line the `wait` command spelt `word` ("!wait" or "wait:")? */
+static int is_wait(const char *line, const char *word)
+{
+    size_t n = strlen(word);
+    return !strncmp(line, word, n) && (line[n] == ' ' || line[n] == '\0');
+}
+
+static const char *wait_arg(const char *line, const char *word)
+{
+    const char *arg = line + strlen(word);
+    while (*arg == ' ') arg++;
+    return arg;
 }
 
 static const char *state_of(Party *p)
@@ -225,7 +255,8 @@ static char *work_path(const char *file)
 
 int cmd_converse(int argc, char **argv)
 {
-    CommonOpts o = { .version = 3, .policy = -1, .mms = 0 };
+    CommonOpts o = { .version = 3, .policy = -1, .mms = 0,
+	.clock_start = -1 };
     const char *akey = NULL, *bkey = NULL, *asecret = NULL, *bsecret = NULL;
     const char *aacct = "alice@example.org", *bacct = "bob@example.org";
     const char *protocol = "prpl-jabber";
@@ -281,10 +312,12 @@ int cmd_converse(int argc, char **argv)
     ev_int(&ev, "version", o.version);
     ev_int(&ev, "policy", policy);
     ev_int(&ev, "fragment", o.mms);
+    if (o.clock_start >= 0) ev_int(&ev, "virtual_clock", o.clock_start);
     ev_emit(&ev);
     emit_party(&alice);
     emit_party(&bob);
 
+    Party *const both[2] = { &alice, &bob };
     FILE *in = open_script(&o);
     char *line = NULL;
     size_t cap = 0;
@@ -311,6 +344,8 @@ int cmd_converse(int argc, char **argv)
 		    deliver(m.to, m.from->name, m.from->account, m.seq, m.text);
 		    free(m.text);
 		}
+	    } else if (is_wait(line, "!wait")) {
+		clock_wait(both, 2, wait_arg(line, "!wait"), lineno);
 	    } else if (!strcmp(line, "!drop")) {
 		if (dequeue(&m)) {
 		    ev_begin(&ev, "dropped");
@@ -374,7 +409,8 @@ int cmd_converse(int argc, char **argv)
 
 int cmd_receive(int argc, char **argv)
 {
-    CommonOpts o = { .version = 3, .policy = -1, .mms = 0 };
+    CommonOpts o = { .version = 3, .policy = -1, .mms = 0,
+	.clock_start = -1 };
     const char *key = NULL, *account = "bob@example.org";
     const char *protocol = "prpl-jabber", *peer = "alice@example.org";
     const char *name = "local", *secret = NULL, *inst = NULL;
@@ -411,6 +447,7 @@ int cmd_receive(int argc, char **argv)
     ev_int(&ev, "version", o.version);
     ev_int(&ev, "policy", p.policy);
     ev_int(&ev, "fragment", o.mms);
+    if (o.clock_start >= 0) ev_int(&ev, "virtual_clock", o.clock_start);
     ev_emit(&ev);
     emit_party(&p);
 
@@ -425,6 +462,10 @@ int cmd_receive(int argc, char **argv)
 	if (!strncmp(line, "out: ", 5)) {
 	    exec_party_command(&p, line + 5, lineno);
 	    poll_party(&p);
+	} else if (is_wait(line, "wait:") || is_wait(line, "!wait")) {
+	    Party *const self[1] = { &p };
+	    clock_wait(self, 1, wait_arg(line, line[0] == '!' ? "!wait" :
+			"wait:"), lineno);
 	} else {
 	    const char *wire = !strncmp(line, "in: ", 4) ? line + 4 : line;
 	    char *msg = o.raw ? xstrdup(wire) : must_unescape(wire, lineno);
