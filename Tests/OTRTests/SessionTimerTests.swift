@@ -92,6 +92,19 @@ struct SessionTimerTests {
         #expect(!mesh.events("bob").contains { if case .unreadable = $0 { true } else { false } })
     }
 
+    @Test("a D-H Commit an instance answered is forgotten after 60 s without an expiry event")
+    func answeredCommitExpiresQuietly() throws {
+        var mesh = SessionMesh()
+        try mesh.add("alice", key: 0, instance: 0x1111_1111)
+        try mesh.add("bob", key: 1, instance: 0x2222_2222)
+        mesh.hears = ["alice": ["bob"], "bob": ["alice"]]
+        try mesh.act("alice") { try $0.startAKE(version: 3) }
+        #expect(mesh.sessions["alice"]!.messageState == .encrypted)
+        mesh.wait(61)
+        #expect(!mesh.events("alice").contains { if case .expired = $0 { true } else { false } })
+        #expect(mesh.sessions["alice"]!.messageState == .encrypted)
+    }
+
     @Test("a version 3 D-H Commit no D-H Key answered in 60 s is forgotten; the late D-H Key is ignored")
     func commitExpires() throws {
         var mesh = SessionMesh()

@@ -14,7 +14,10 @@
 /// the last message of any kind it sent (which an AKE always refreshes),
 /// so its window never closes during an AKE; and libotr re-sends to
 /// whoever completed the AKE. Here a text that was encrypted once goes
-/// again only to the long-term key it was encrypted to.
+/// again only to the long-term key it was encrypted to. (libotr 4.1.1
+/// marks a text for re-sending in its master context only, so in version 3
+/// its Errors re-send nothing; here the Error marks the last text of the
+/// instance the user talks to.)
 struct StoredMessage {
     enum Disposition: Equatable {
         /// Sent privately; goes out again only after an Error.

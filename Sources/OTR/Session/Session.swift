@@ -465,6 +465,7 @@ public struct Session {
             // AKE unless the instance awaits a D-H Key of its own).
             if isDHKey, masterAwaitsKey, children[i].ake.state != .awaitingDHKey {
                 children[i].ake = master.ake.continued(with: sender)
+                master.commitAnswered = true
             }
             return .child(i)
         }
@@ -479,6 +480,7 @@ public struct Session {
             return nil
         }
         let ake = isDHKey ? master.ake.continued(with: sender) : freshAKE(with: sender)
+        if isDHKey { master.commitAnswered = true }
         var child = SessionInstance(tag: sender, ake: ake, random: env.random)
         // A text held back (or marked for re-sending) before any instance
         // was known goes with the first instance that talks to us.
@@ -537,6 +539,9 @@ public struct Session {
         guard age > Self.dhKeyWait else { return }
         master.ake.forget()
         master.commitSentAt = nil
+        // Answered: the instances that answered go on with their copies;
+        // the commitment kept for others is wiped without a word.
+        guard !master.commitAnswered else { return }
         out.note(.expired("our version 3 D-H Commit got no D-H Key in \(age) s (more than \(Self.dhKeyWait) s): its D-H key is forgotten"),
                  instance: nil)
     }

@@ -26,6 +26,8 @@ struct SessionInstance {
     /// When our version 3 D-H Commit to receiver instance 0 went out
     /// (master only; libotr's commit_sent_time).
     var commitSentAt: Int64?
+    /// Whether an instance answered that D-H Commit with a D-H Key.
+    var commitAnswered = false
 
     init(tag: InstanceTag?, ake: AKEStateMachine, random: RandomSource) {
         self.tag = tag
@@ -43,6 +45,7 @@ struct SessionInstance {
             // Sent to receiver instance 0: any instance may answer. libotr
             // does not count it as sent to anyone (send_or_error_auth).
             commitSentAt = env.now
+            commitAnswered = false
         } else {
             lastSent = env.now
         }
