@@ -52,6 +52,12 @@ struct SessionCommandLineTests {
         #expect(run.status == 0, "\(run.err)")
         #expect(!run.err.utf8.contains(0x1b) && !run.err.utf8.contains(0x0d), "a raw control byte reached the terminal: \(run.err.debugDescription)")
         #expect(run.err.contains("plaintext message from bob: red \\x1b[31mtext\\rover"), "\(run.err)")
+
+        // Errors that quote a command's argument escape it too.
+        let bad = try Self.session(key, stdin: "/ake \u{1b}[2J\n/symkey 1 \u{1b}zz\n/tlv 1 \u{1b}\n{\"text\": 1, \"\u{1b}\": 2}\n")
+        #expect(bad.status == 2)
+        #expect(bad.err.split(separator: "\n").count == 4, "\(bad.err)")
+        #expect(!bad.err.utf8.contains(0x1b), "a raw ESC reached the terminal: \(bad.err.debugDescription)")
     }
 
     @Test("/send in plaintext goes out unencrypted, and stderr says so")

@@ -56,7 +56,7 @@ enum PartyCommand: Equatable {
             return .query
         case "ake":
             if rest.isEmpty { return .ake(nil) }
-            guard let v = UInt16(rest), v == 2 || v == 3 else { throw SyntaxError("/ake takes version 2 or 3, not \(rest)") }
+            guard let v = UInt16(rest), v == 2 || v == 3 else { throw SyntaxError("/ake takes version 2 or 3, not \(TextEscaping.quoted(Array(rest.utf8)))") }
             return .ake(v)
         case "smp":
             return .smp(secret: try unescape(restBytes))
@@ -126,7 +126,7 @@ enum PartyCommand: Equatable {
     }
 
     private static func hex(_ s: Substring) throws -> [UInt8] {
-        do { return try Hex.decode(String(s)) } catch { throw SyntaxError("bad hex \"\(s)\": \(error)") }
+        do { return try Hex.decode(String(s)) } catch { throw SyntaxError("bad hex \(TextEscaping.quoted(Array(s.utf8))): \(error)") }
     }
 
     /// \n \t \r \\ and \xHH.
