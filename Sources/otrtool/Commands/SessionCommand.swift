@@ -27,8 +27,10 @@ extension OTRTool {
                 goes to standard error. With --json, standard output carries JSON Lines: \
                 "wire" events (the messages to send, in "text"), the session's events \
                 ("secure", "received", "smp", "symkey", "state", "finished", "ignored", \
-                "unreadable", ...) and after each input line a "done" event with the \
-                line number and message state, so a driver can wait for it.
+                "unreadable", "resent", "resend_refused", "heartbeat", "expired", \
+                "sent_unencrypted", "clock", ...) and after each input line a "done" \
+                event with the line number, the message state and the instance what \
+                the user does goes to, so a driver can wait for it.
 
                 The policy (libotr's names and bits) decides the versions and whether a \
                 whitespace tag, a Query or an Error starts the AKE. Long messages are \
