@@ -943,7 +943,7 @@ _otrtool_simulate() {
     repeating_flags=()
     non_repeating_flags=(--wire-only --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--max-line-length --seed --alice-policy --bob-policy --version --fragment --key-file --alice-account --bob-account --protocol)
+    non_repeating_options=(--max-line-length --seed --alice-policy --bob-policy --protocol-version --fragment --key-file --alice-account --bob-account --protocol)
     __otrtool_offer_flags_options -1
 
     # Offer option value completions
@@ -955,12 +955,14 @@ _otrtool_simulate() {
         return
         ;;
     '--alice-policy')
+        __otrtool_add_completions -W 'never'$'\n''manual'$'\n''opportunistic'$'\n''always'
         return
         ;;
     '--bob-policy')
+        __otrtool_add_completions -W 'never'$'\n''manual'$'\n''opportunistic'$'\n''always'
         return
         ;;
-    '--version')
+    '--protocol-version')
         return
         ;;
     '--fragment')
@@ -1013,6 +1015,7 @@ _otrtool_session() {
         return
         ;;
     '--policy')
+        __otrtool_add_completions -W 'never'$'\n''manual'$'\n''opportunistic'$'\n''always'
         return
         ;;
     '--instance-tag')

@@ -79,7 +79,7 @@ function __otrtool_parse_tokens -S
                 __otrtool_parse_subcommand 1 'modify=+' 'rewrite=+' 'aes-key=+' 'mac-key=+' 'json' 'version' 'h/help'
             end
         case 'simulate'
-            __otrtool_parse_subcommand -r 1 'max-line-length=' 'seed=' 'alice-policy=' 'bob-policy=' 'version=' 'fragment=' 'key-file=' 'alice-account=' 'bob-account=' 'protocol=' 'wire-only' 'json' 'version' 'h/help'
+            __otrtool_parse_subcommand -r 1 'max-line-length=' 'seed=' 'alice-policy=' 'bob-policy=' 'protocol-version=' 'fragment=' 'key-file=' 'alice-account=' 'bob-account=' 'protocol=' 'wire-only' 'json' 'version' 'h/help'
         case 'session'
             __otrtool_parse_subcommand 0 'key-file=' 'account=' 'protocol=' 'peer=' 'policy=' 'instance-tag=' 'instance-tags=' 'fingerprints=' 'fragment=' 'clock=' 'max-line-length=' 'show-secrets' 'insecure-seed=' 'json' 'version' 'h/help'
         case 'help'
@@ -222,7 +222,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data" aes-key' -l 'aes-key' -d 'The 16-byte sending AES key.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data" mac-key' -l 'mac-key' -d 'The 20-byte MAC key (default: SHA-1 of the AES key).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data" text' -l 'text' -d 'The human-readable message.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data"' -l 'tlv' -d 'A TLV as TYPE:HEXVALUE (e.g. 1: for Disconnected); repeatable.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data"' -l 'tlv' -d 'A TLV as TYPE:HEXVALUE, TYPE decimal or 0x hex (e.g. 1: for Disconnected); repeatable.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data" flags' -l 'flags' -d 'Flags byte (1 = IGNORE_UNREADABLE).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data" sender-keyid' -l 'sender-keyid' -d 'Sender keyid.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode data" recipient-keyid' -l 'recipient-keyid' -d 'Recipient keyid.' -rfka ''
@@ -365,9 +365,9 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool simulate" -ge 1' -F
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" max-line-length' -l 'max-line-length' -d 'Longest input line accepted, in bytes; longer lines are skipped and reported.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" seed' -l 'seed' -d 'The text every random value derives from.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" alice-policy' -l 'alice-policy' -d 'alice\'s policy: never, manual, opportunistic, always, or libotr\'s number.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" bob-policy' -l 'bob-policy' -d 'bob\'s policy.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" version' -l 'version' -d 'Allow only this protocol version (2 or 3) in both policies.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" alice-policy' -l 'alice-policy' -d 'alice\'s policy: never, manual, opportunistic, always, or libotr\'s number.' -rfka 'never manual opportunistic always'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" bob-policy' -l 'bob-policy' -d 'bob\'s policy.' -rfka 'never manual opportunistic always'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" protocol-version' -l 'protocol-version' -d 'Allow only this protocol version (2 or 3) in both policies.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" fragment' -l 'fragment' -d 'Fragment messages longer than this many characters from the start.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" key-file' -l 'key-file' -d 'Take both long-term keys from this libotr key file instead of the seed.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" alice-account' -l 'alice-account' -d 'alice\'s account (and key file entry).' -rfka ''
@@ -381,7 +381,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" account' -l 'account' -d 'Our account name in the key file.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" protocol' -l 'protocol' -d 'The account\'s protocol in the key file.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" peer' -l 'peer' -d 'The peer\'s name: shown in events and text lines, and recorded with its fingerprint.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" policy' -l 'policy' -d 'libotr policy: never, manual, opportunistic, always, or its number.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" policy' -l 'policy' -d 'libotr policy: never, manual, opportunistic, always, or its number.' -rfka 'never manual opportunistic always'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" instance-tag' -l 'instance-tag' -d 'Our instance tag, 8 hex digits (default: the account\'s in --instance-tags, else random).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" instance-tags' -l 'instance-tags' -d 'An otr.instance_tags file to take our instance tag from.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool session" fingerprints' -l 'fingerprints' -d 'An otr.fingerprints file: the peer\'s fingerprint is added (as --peer) when an AKE completes, and trusted (smp) when SMP succeeds, as libotr does.' -rF

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OTR
 
 @main
 struct OTRTool: ParsableCommand {
@@ -42,6 +43,12 @@ struct OTRTool: ParsableCommand {
 
     /// Runs the command, mapping our errors to the documented statuses.
     static func main() {
+        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+            // The versions of the C libraries linked, beside ours: what a
+            // report of a problem needs.
+            print("otrtool \(OTRToolVersion.string) (libgcrypt \(CryptoLibraryVersions.libgcrypt), GMP \(CryptoLibraryVersions.gmp))")
+            return
+        }
         do {
             var command = try directCommand(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
             try command.run()

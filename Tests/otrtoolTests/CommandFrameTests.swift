@@ -5,7 +5,14 @@ struct CommandFrameTests {
     @Test func versionAndHelpWork() throws {
         let version = try Tool.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.out.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        #expect(version.out.range(of: #"^otrtool \d+\.\d+\.\d+ \(libgcrypt [0-9.]+, GMP [0-9.]+\)\n$"#,
+                                  options: .regularExpression) != nil, "\(version.out)")
+        // The versions are those of the libraries it was built with.
+        for (library, name) in [("libgcrypt", "libgcrypt"), ("gmp", "GMP")] {
+            let linked = try Tool.run(["--modversion", library], executable: URL(fileURLWithPath: "/usr/bin/pkg-config"))
+            let expected = linked.out.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(!expected.isEmpty && version.out.contains("\(name) \(expected)"), "\(version.out) vs \(library) \(expected)")
+        }
         let help = try Tool.run(["--help"])
         #expect(help.status == 0)
         #expect(help.out.contains("parse-tag"))

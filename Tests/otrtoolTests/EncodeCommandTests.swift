@@ -165,6 +165,12 @@ struct EncodeCommandTests {
 
         let human = try Tool.run(["decode", "--aes-key", "hex:\(Self.aesKey)"], input: result.out)
         #expect(human.out.contains("TLV type 1           Disconnected, 0 bytes"))
+
+        // TYPE in 0x hex, as session's /tlv takes it: the same bytes.
+        let hex = try Self.encode(["data", "--aes-key", "hex:\(Self.aesKey)", "--next-dh-key", "02", "--tlv", "0x1:"])
+        #expect(hex.status == 0, "\(hex.err)")
+        let dh = try Self.single(hex.out, ["--aes-key", "hex:\(Self.aesKey)"])
+        #expect(((dh["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["bytes"] as? String == "0000010000")
     }
 
     @Test func decodeJSONIsEncodedBackByteForByte() throws {

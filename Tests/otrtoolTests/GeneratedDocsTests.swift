@@ -16,6 +16,25 @@ struct GeneratedDocsTests {
                 "\(path) is stale: run scripts/update-generated-docs and commit the result")
     }
 
+    @Test("completions offer the policy names for --policy, --alice-policy and --bob-policy", arguments: ["bash", "zsh", "fish"])
+    func policyCompletions(shell: String) throws {
+        let generated = try Tool.run(["--generate-completion-script", shell])
+        let lines = generated.out.split(separator: "\n").map(String.init)
+        for option in ["policy", "alice-policy", "bob-policy"] {
+            let offered: Bool
+            switch shell {
+            case "bash":
+                offered = zip(lines, lines.dropFirst()).contains { $0.0.hasSuffix("'--\(option)')") && $0.1.contains("'opportunistic'") }
+            case "zsh":
+                let variable = "___" + option.replacingOccurrences(of: "-", with: "_")
+                offered = lines.contains { $0.contains("\(variable)=('never' 'manual' 'opportunistic' 'always')") }
+            default:
+                offered = lines.contains { $0.contains("-l '\(option)'") && $0.contains("-rfka 'never manual opportunistic always'") }
+            }
+            #expect(offered, "\(shell) offers no policy names for --\(option)")
+        }
+    }
+
     @Test func manualIsCurrent() throws {
         let manual = Tool.repositoryRoot.appendingPathComponent("man/otrtool.1")
         let committed = try String(contentsOf: manual, encoding: .utf8)

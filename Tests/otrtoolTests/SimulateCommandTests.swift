@@ -27,7 +27,7 @@ struct SimulateCommandTests {
         events.filter { $0["event"] as? String == name }
     }
 
-    @Test("the same seed gives the same bytes; another seed other bytes", arguments: [["--version", "3"], ["--version", "2"]])
+    @Test("the same seed gives the same bytes; another seed other bytes", arguments: [["--protocol-version", "3"], ["--protocol-version", "2"]])
     func byteStable(version: [String]) throws {
         // Version 2 has no extra symmetric key: its script leaves /symkey out.
         let script = version.last == "2" ? Self.script.replacingOccurrences(of: "alice: /symkey 1 00112233\n", with: "") : Self.script

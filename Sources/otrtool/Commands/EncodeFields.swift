@@ -179,7 +179,7 @@ extension OTRTool.Encode {
         var macKey: SecretSource?
         @Option(help: ArgumentHelp("The human-readable message.", valueName: "text"))
         var text: String = ""
-        @Option(name: .customLong("tlv"), help: ArgumentHelp("A TLV as TYPE:HEXVALUE (e.g. 1: for Disconnected); repeatable.", valueName: "type:hex"))
+        @Option(name: .customLong("tlv"), help: ArgumentHelp("A TLV as TYPE:HEXVALUE, TYPE decimal or 0x hex (e.g. 1: for Disconnected); repeatable.", valueName: "type:hex"))
         var tlvs: [String] = []
         @Option(help: ArgumentHelp("Flags byte (1 = IGNORE_UNREADABLE).", valueName: "n"))
         var flags: UInt8 = 0
@@ -209,8 +209,11 @@ extension OTRTool.Encode {
         func parsedTLVs() throws -> [TLV] {
             try tlvs.map { spec in
                 let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, let type = UInt16(parts[0]), let value = try? Hex.decode(parts[1]), value.count <= 0xffff else {
-                    throw ValidationError("--tlv \(spec): expected TYPE:HEXVALUE with TYPE 0-65535")
+                // TYPE in decimal or 0x hex, as session's /tlv takes it.
+                let typeText = parts.first ?? ""
+                let number = typeText.hasPrefix("0x") || typeText.hasPrefix("0X") ? UInt16(typeText.dropFirst(2), radix: 16) : UInt16(typeText)
+                guard parts.count == 2, let type = number, let value = try? Hex.decode(parts[1]), value.count <= 0xffff else {
+                    throw ValidationError("--tlv \(spec): expected TYPE:HEXVALUE with TYPE 0-65535 (decimal or 0x hex)")
                 }
                 return try TLV(type: type, checkedValue: value)
             }

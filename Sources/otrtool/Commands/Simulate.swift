@@ -55,7 +55,8 @@ extension OTRTool {
         @Option(name: .long, help: ArgumentHelp("bob's policy.", valueName: "policy"))
         var bobPolicy = PolicyArgument(.manual)
 
-        @Option(name: .long, help: ArgumentHelp("Allow only this protocol version (2 or 3) in both policies.", valueName: "version"))
+        @Option(name: .customLong("protocol-version"),
+                help: ArgumentHelp("Allow only this protocol version (2 or 3) in both policies.", valueName: "version"))
         var version: UInt16?
 
         @Option(name: .long, help: ArgumentHelp("Fragment messages longer than this many characters from the start.", valueName: "size"))
@@ -86,7 +87,7 @@ extension OTRTool {
             if let keyFile, let reason = ClientKeyPaths.clientUse(of: keyFile) {
                 throw ValidationError("simulate prints the private keys it uses; refusing \(keyFile) (\(reason))")
             }
-            if let version, version != 2 && version != 3 { throw ValidationError("--version must be 2 or 3") }
+            if let version, version != 2 && version != 3 { throw ValidationError("--protocol-version must be 2 or 3") }
             if let fragment, fragment != 0, fragment < Fragmenter.minimumMessageSize(.v3) {
                 throw ValidationError("--fragment must be 0 or at least \(Fragmenter.minimumMessageSize(.v3))")
             }

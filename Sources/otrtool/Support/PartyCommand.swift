@@ -180,4 +180,7 @@ struct PolicyArgument: ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { ["never", "manual", "opportunistic", "always"] }
+
+    /// Completions offer the named policies (a number is accepted too).
+    static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }
