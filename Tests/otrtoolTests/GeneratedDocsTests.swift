@@ -50,6 +50,33 @@ struct GeneratedDocsTests {
                      "generate-manual-tool is not built: run scripts/test (it builds the argument parser's generate-manual plugin tool)")
         let generated = try Tool.run([Tool.binary.path, "--date", formatter.string(from: date), "-o", "-"], executable: tool)
         #expect(generated.status == 0, "\(generated.err)")
-        #expect(generated.out == committed, "man/otrtool.1 is stale: run scripts/update-generated-docs and commit the result")
+        let finished = try Tool.run([Tool.repositoryRoot.appendingPathComponent("scripts/finish-manual").path],
+                                    stdin: Data((generated.out + "\n").utf8), executable: URL(fileURLWithPath: "/bin/bash"))
+        #expect(finished.status == 0, "\(finished.err)")
+        #expect(finished.out == committed, "man/otrtool.1 is stale: run scripts/update-generated-docs and commit the result")
+    }
+
+    /// The page as man shows it, at 80 columns, and what groff warned.
+    static func rendered() throws -> (text: String, warnings: String) {
+        let page = Tool.repositoryRoot.appendingPathComponent("man/otrtool.1").path
+        let run = try Tool.run(["-mdoc", "-Tutf8", "-ww", "-rLL=78n", "-P-c", "-P-b", "-P-u", page],
+                               executable: URL(fileURLWithPath: "/usr/bin/groff"))
+        return (run.out, run.err)
+    }
+
+    @Test("the manual renders without a warning, with EXIT STATUS, EXAMPLES and SEE ALSO, and no option split at a line end")
+    func manualReads() throws {
+        let (text, warnings) = try Self.rendered()
+        #expect(warnings.isEmpty, "groff warns: \(warnings.prefix(600))")
+        for section in ["EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
+            #expect(text.contains("\n\(section)\n"), "no \(section) section")
+        }
+        // Every status of the code has its entry.
+        for status in ["0", "1", "2", "64", "66", "70", "73", "74"] {
+            #expect(text.range(of: "\n +\(status) +[A-Z]", options: .regularExpression) != nil, "EXIT STATUS lists no \(status)")
+        }
+        #expect(text.contains("otr_parse(1)"))
+        let split = text.split(separator: "\n").filter { $0.range(of: #"[A-Za-z0-9][-\x{2010}]$"#, options: .regularExpression) != nil }
+        #expect(split.isEmpty, "words broken at a line end: \(split.prefix(5))")
     }
 }
