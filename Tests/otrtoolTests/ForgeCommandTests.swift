@@ -45,6 +45,11 @@ struct ForgeCommandTests {
         let refused = try Tool.run(["forge", "transcript", path, "--modify", "\(last):0:x:y"])
         #expect(refused.status == 1)
         #expect(refused.err.contains("only a key holder"))
+        #expect(refused.stdout.isEmpty, "a forgery that failed wrote the capture out")
+        #expect(refused.err.contains("nothing written"))
+        // One edit that works beside one that cannot: still nothing.
+        let mixed = try Tool.run(["forge", "transcript", path, "--modify", "\(line):0:meet:MEET", "--modify", "\(last):0:x:y"])
+        #expect(mixed.status == 1 && mixed.stdout.isEmpty)
     }
 
     @Test func secretsComeFromTheEnvironmentFilesAndDescriptors() throws {

@@ -149,6 +149,7 @@ extension OTRTool.Forge {
                 return
             }
 
+            let problemsBeforeEdits = diagnostics.count
             for edit in edits {
                 let location = SourceLocation(source: file, line: edit.line, named: file != "-").description
                 guard let index = captured.firstIndex(where: { $0.line == edit.line }) else {
@@ -193,6 +194,14 @@ extension OTRTool.Forge {
                 } catch {
                     diagnostics.report(location, "\(error)", status: .malformedInput)
                 }
+            }
+            // A forgery that was not made leaves no output: the capture
+            // written unchanged would pass for the forged one.
+            guard diagnostics.count == problemsBeforeEdits else {
+                diagnostics.report(nil, "\(diagnostics.count - problemsBeforeEdits) of \(edits.count) edits could not be made; nothing written",
+                                   status: diagnostics.status)
+                try diagnostics.finish()
+                return
             }
             lines.forEach { line in
                 out.write(bytes: line)
