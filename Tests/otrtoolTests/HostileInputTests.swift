@@ -738,6 +738,50 @@ struct HostileInputTests {
         #expect(result.status == 2 && H.errors(result).contains { $0.contains("line 2") },
                 "\(tlv) is not refused as malformed (status \(result.status)): \(H.excerpt(result.err))")
     }
+
+    // MARK: Time linear in the input
+
+    /// A message wrapped over 400 000 lines (1.6 MB of base64, under the
+    /// 4 MiB a wrapped message may reach), and an XMPP body of as many
+    /// lines: a second's work when each line is appended in place, several
+    /// minutes when each line copies what came before it.
+    enum WrappedInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case base64 = "?OTR: then 400 000 lines of base64"
+        case body = "<body> then 400 000 lines of text"
+
+        var testDescription: String { rawValue }
+        static let lines = 400_000
+
+        var bytes: Data {
+            switch self {
+            case .base64: Data(("?OTR:\n" + String(repeating: "QUFB\n", count: Self.lines) + ".\n").utf8)
+            case .body: Data(("<body>\n" + String(repeating: "QUFB\n", count: Self.lines) + "</body>\n").utf8)
+            }
+        }
+    }
+
+    @Test("decode and forge transcript read a message or <body> wrapped over 400 000 lines in time linear in it",
+          arguments: WrappedInput.allCases, ["decode", "forge transcript"])
+    func wrappedOverManyLines(_ input: WrappedInput, _ command: String) throws {
+        let good = try H.dataMessage("still here")
+        let arguments = command == "decode" ? ["decode", "--json", "--aes-key", "hex:\(H.aesKey)"] : ["forge", "transcript", "--json"]
+        let limit: TimeInterval = 120
+        let result = try MeasuredRun.run(arguments, input: input.bytes + Data((good + "\n").utf8), timeLimit: limit)
+        try #require(!result.timedOut,
+                     "\(command) did not finish within \(Int(limit)) s on \(input.bytes.count) bytes: each continuation line copies the message so far")
+        #expect(result.status < 128, "\(command): killed by signal \(result.status - 128)")
+        let line = WrappedInput.lines + 3
+        let tail = Tool.Result(status: result.status, stdout: result.outputTail, stderr: result.errorTail)
+        if command == "decode" {
+            try H.expectDecoded(tail, text: "still here", line: line)
+            // The wrapped item is reported whole: its raw text (or the body's) is in the output.
+            #expect(result.outputBytes > 4 * WrappedInput.lines, "\(result.outputBytes) bytes of output")
+        } else {
+            let data = result.lastLines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+                .filter { $0["kind"] as? String == "data" }
+            #expect(data.count == 1 && data.first?["line"] as? Int == line, "\(result.lastLines.suffix(2))")
+        }
+    }
 }
 
 // MARK: - Helpers

@@ -66,25 +66,26 @@ public struct TranscriptScanner {
         lineNumber += 1
         var content = line
 
-        // Continuation of a wrapped encoded message.
-        if var p = pending {
-            let trimmed = Self.trimmingLeadingSpace(content)
-            let end = trimmed.withUnsafeBufferPointer { PlaintextScanner.base64Run($0, from: 0) }
-            let closes = end < trimmed.count && trimmed[end] == UInt8(ascii: ".")
-            if end == 0 && !closes {
+        // Continuation of a wrapped encoded message. What is kept so far is
+        // taken out of `pending` before it grows, so that it has one owner
+        // and grows in place: a copy per line would make a message wrapped
+        // over many lines quadratic.
+        if pending != nil {
+            let start = Self.leadingSpaceCount(content)
+            let end = content.withUnsafeBufferPointer { PlaintextScanner.base64Run($0, from: start) }
+            let closes = end < content.count && content[end] == UInt8(ascii: ".")
+            var p = pending.take()!
+            if end == start && !closes {
                 items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
-                pending = nil
             } else {
-                p.text += trimmed[0..<end]
+                p.text += content[start..<end]
                 if closes {
                     p.text.append(UInt8(ascii: "."))
                     items.append(Item(kind: .encoded(p.text), line: p.line, offset: p.offset))
-                    pending = nil
-                    content = Array(trimmed[(end + 1)...])
-                    if content.isEmpty { return }
+                    if end + 1 == content.count { return }
+                    content = Array(content[(end + 1)...])
                 } else if p.text.count > Self.maximumEncodedLength {
                     items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
-                    pending = nil
                     return
                 } else {
                     pending = p
@@ -93,19 +94,21 @@ public struct TranscriptScanner {
             }
         }
 
-        // XMPP: the OTR text is the content of <body> elements.
-        if var body = pendingBody {
+        // XMPP: the OTR text is the content of <body> elements (taken out
+        // of `pendingBody` to grow in place, as above).
+        if pendingBody != nil {
+            var body = pendingBody.take()!
             if let close = Self.find(Self.bodyClose, in: content, from: 0) {
-                body.text += [UInt8(ascii: "\n")] + content[0..<close]
-                pendingBody = nil
+                body.text.append(UInt8(ascii: "\n"))
+                body.text += content[0..<close]
                 scanText(XMLText.unescape(body.text), line: body.line, into: &items)
                 content = Array(content[(close + Self.bodyClose.count)...])
             } else if body.text.count + content.count > Self.maximumEncodedLength {
-                pendingBody = nil
                 items.append(Item(kind: .unterminated(body.text), line: body.line, offset: 0))
                 return
             } else {
-                body.text += [UInt8(ascii: "\n")] + content
+                body.text.append(UInt8(ascii: "\n"))
+                body.text += content
                 pendingBody = body
                 return
             }
@@ -234,9 +237,10 @@ public struct TranscriptScanner {
         }
     }
 
-    static func trimmingLeadingSpace(_ bytes: [UInt8]) -> [UInt8] {
+    /// How many spaces and tabs a line starts with.
+    static func leadingSpaceCount(_ bytes: [UInt8]) -> Int {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
-        return i == 0 ? bytes : Array(bytes[i...])
+        return i
     }
 }
