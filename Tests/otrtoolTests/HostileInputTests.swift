@@ -739,6 +739,72 @@ struct HostileInputTests {
                 "\(tlv) is not refused as malformed (status \(result.status)): \(H.excerpt(result.err))")
     }
 
+    // MARK: Output linear in the input
+
+    /// Lines of many small items; each once made every offer carry the
+    /// rest of its line (100 KB gave 500 MB), or each broken encoded
+    /// message the rest of the line up to a ".". Short lines show the cost
+    /// of a line.
+    enum ManyItems: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case queries = "20 000 ?OTR? on one line"
+        case tags = "12 000 whitespace tags on one line"
+        case brokenEncoded = "20 000 ?OTR:A and a closing . on one line"
+        case emptyEncoded = "20 000 ?OTR: and a closing . on one line"
+        case fragmentOfQueries = "one fragment of a message of 9 999 ?OTRv?"
+        case emptyLines = "100 000 empty lines"
+        case bareFragments = "20 000 lines of ?OTR,"
+
+        var testDescription: String { rawValue }
+
+        var text: String {
+            let tag = " \t  \t\t\t\t \t \t \t  " + "  \t\t  \t "
+            switch self {
+            case .queries: return String(repeating: "?OTR?", count: 20_000) + "\n"
+            case .tags: return String(repeating: tag + "x", count: 12_000) + "\n"
+            case .brokenEncoded: return String(repeating: "?OTR:A ", count: 20_000) + ".\n"
+            case .emptyEncoded: return String(repeating: "?OTR:", count: 20_000) + ".\n"
+            case .fragmentOfQueries: return "?OTR,00001,00001," + String(repeating: "?OTRv?", count: 9_999) + ",\n"
+            case .emptyLines: return String(repeating: "\n", count: 100_000)
+            case .bareFragments: return String(repeating: "?OTR,\n", count: 20_000)
+            }
+        }
+    }
+
+    /// The readers that report on a capture, as text and as JSON.
+    enum CaptureReader: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case decode = "decode", decodeJSON = "decode --json"
+        case parseTag = "parse-tag", parseTagJSON = "parse-tag --json"
+        case join = "fragment join", joinJSON = "fragment join --json"
+        case transcript = "forge transcript", transcriptJSON = "forge transcript --json"
+
+        var testDescription: String { rawValue }
+        var arguments: [String] { rawValue.split(separator: " ").map(String.init) }
+    }
+
+    /// The bound `decode --help` states under OUTPUT SIZE: bytes written
+    /// per byte of input, and per line.
+    static func statedOutputBound() throws -> (perByte: Int, perLine: Int) {
+        let help = try Tool.run(["decode", "--help"]).out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let pattern = /at most (\d+) bytes for each byte of input plus (\d+) for each line/
+        let match = try #require(help.firstMatch(of: pattern), "decode --help states no output bound: \(H.excerpt(help))")
+        return (try #require(Int(match.1)), try #require(Int(match.2)))
+    }
+
+    @Test("what each reader writes, standard output and error together, stays within the bound decode --help states",
+          arguments: CaptureReader.allCases, ManyItems.allCases)
+    func outputWithinStatedBound(_ reader: CaptureReader, _ input: ManyItems) throws {
+        let bound = try Self.statedOutputBound()
+        let bytes = Data(input.text.utf8)
+        let lines = input.text.utf8.filter { $0 == 0x0a }.count
+        let result = try MeasuredRun.run(reader.arguments, input: bytes)
+        #expect(!result.timedOut && result.status < 128, "\(reader): status \(result.status), timed out: \(result.timedOut)")
+        #expect(result.status != 70, "\(reader): internal error: \(result.errorLines.prefix(2))")
+        let written = result.outputBytes + result.errorBytes
+        let limit = bound.perByte * bytes.count + bound.perLine * lines
+        #expect(written <= limit,
+                "\(reader) wrote \(written) bytes for \(bytes.count) bytes in \(lines) lines (\(written / bytes.count) a byte); the bound is \(limit)")
+    }
+
     // MARK: Time linear in the input
 
     /// A message wrapped over 400 000 lines (1.6 MB of base64, under the

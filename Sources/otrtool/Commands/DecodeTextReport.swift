@@ -20,7 +20,7 @@ extension DecodeReport {
         rows.endRow()
         writeReassembly(entry.reassembledFrom, into: &rows)
         switch entry.item.kind {
-        case .query(_, let text), .whitespaceTag(_, let text):
+        case .query(_, let text, _), .whitespaceTag(_, let text, _):
             rows.row("text", TextEscaping.quoted(text))
         case .encoded:
             break  // a read message is written above
@@ -35,10 +35,10 @@ extension DecodeReport {
         case .plaintext(let text):
             rows.append(" plain text (not OTR): ")
             rows.append(TextEscaping.quoted(text))
-        case .query(let q, _):
+        case .query(let q, _, _):
             rows.append(" query message offering ")
             rows.append(ParseTagReport.versionList(q.versions))
-        case .whitespaceTag(let t, _):
+        case .whitespaceTag(let t, _, _):
             rows.append(" whitespace-tagged text offering ")
             rows.append(ParseTagReport.versionList(t.versions))
         case .error(let e):
