@@ -9,7 +9,11 @@ import Testing
 /// name the place in one stderr line, go on to the next record, and never
 /// crash. The child runs under `ulimit -v` (1 GiB of address space) and is
 /// waited for by /bin/sh, so a crash or an allocation without bound shows
-/// as a status above 128 instead of passing. No test measures time.
+/// as a status above 128 instead of passing. No test measures speed: the
+/// tests of time linear in the input give inputs that take a second or two
+/// when the work is linear and minutes when it is quadratic, under a
+/// generous limit (MeasuredRun); output is measured in bytes against the
+/// bound decode's manual states.
 ///
 /// DecodeCommandTests, FragmentCommandTests, FingerprintCommandTests and
 /// KeygenCommandTests already cover decode's truncated and 4 GB Data
