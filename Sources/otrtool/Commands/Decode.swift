@@ -33,13 +33,13 @@ extension OTRTool {
                 hostile: standard output and standard error together hold at most \
                 \(DecodeOutputBound.bytesPerInputByte) bytes for each byte of input plus \
                 \(DecodeOutputBound.bytesPerLine) for each line (and, when files are \
-                named, the file's name twice for each item). The text around a query \
-                or whitespace tag is shown with it only up to the items on either side \
-                (text between two offers goes with the first), so each byte of a line \
-                is shown once however many offers it holds. A line is scanned for at \
-                most \(PlaintextScanner.maximumFindings) items; the rest of it is shown \
-                as plain text. parse-tag, fragment join and forge transcript keep \
-                within the same bound.
+                named, the file's name in each item and each diagnostic). The text \
+                around a query or whitespace tag is shown with it only up to the items \
+                on either side (text between two offers goes with the first), so each \
+                byte of a line is shown once however many offers it holds. A line is \
+                scanned for at most \(PlaintextScanner.maximumFindings) items; the rest \
+                of it is shown as plain text. parse-tag, fragment join and forge \
+                transcript keep within the same bound.
                 """
         )
 
