@@ -22,6 +22,14 @@ struct OTRTool: ParsableCommand {
             line, the message, the field and the rule broken; the run goes on to \
             the next message.
 
+            TEXT OUTPUT. In reports and on standard error, bytes taken from the \
+            input or the command line that a terminal would act on (control \
+            characters, ESC and C1 sequences) or that are not UTF-8 are shown as \
+            escapes: \\t, \\n, \\r, else \\xHH; printable UTF-8 is kept. JSON carries \
+            the exact bytes. What a command writes as data (encode's messages, \
+            fragment's fragments and messages, a key file, a rewritten capture) \
+            is written byte for byte.
+
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
             malformed input (2) is reported over a failed check (1).
             """,
@@ -58,7 +66,17 @@ struct OTRTool: ParsableCommand {
             writeStandardError("otrtool: \(error.description)")
             Self.exit(withError: ExitCode(error.status.rawValue))
         } catch {
-            Self.exit(withError: error)
+            // Help and version go out as the parser writes them. An error
+            // can quote an argument: it goes out line by line through
+            // writeStandardError, escaped like any diagnostic.
+            let code = Self.exitCode(for: error)
+            guard code != .success else { Self.exit(withError: error) }
+            var message = Self.fullMessage(for: error)
+            while message.last == "\n" { message.removeLast() }
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
+                writeStandardError(String(line))
+            }
+            Self.exit(withError: code)
         }
     }
 }

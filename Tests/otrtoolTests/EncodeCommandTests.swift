@@ -210,6 +210,19 @@ struct EncodeCommandTests {
         #expect(rebuilt.stdout == input, "decode --json | encode changed the bytes: \(String(decoding: rebuilt.stdout, as: UTF8.self))")
     }
 
+    @Test("a line of several offers: each is written back into its own text, and the pieces in order give the line")
+    func severalOffersOnALineRebuildTheLineInPieces() throws {
+        let tag = " \t  \t\t\t\t \t \t \t  " + "  \t\t  \t\t"
+        let line = "<bob> ?OTRv2? between ?OTRv3? then\(tag) end"
+        let objects = try Self.decoded(line + "\n")
+        #expect(objects.map { $0["text_offset"] as? Int } == [6, 0, 0])
+        let json = try Tool.run(["decode", "--json"], input: line + "\n")
+        let rebuilt = try Tool.run(["encode"], stdin: json.stdout)
+        #expect(rebuilt.status == 0, "\(rebuilt.err)")
+        #expect(rebuilt.lines == ["<bob> ?OTRv2? between ", "?OTRv3? then", tag + " end"])
+        #expect(rebuilt.lines.joined() == line)
+    }
+
     @Test func editedVersionsRebuildTheOfferInTheSpecsForm() throws {
         // decode printed "offer" "?OTRv3?"; versions edited to 2 and a byte
         // 0xfe (as \xfe): the offer no longer matches, so it is rebuilt.

@@ -9,7 +9,11 @@ import Testing
 /// name the place in one stderr line, go on to the next record, and never
 /// crash. The child runs under `ulimit -v` (1 GiB of address space) and is
 /// waited for by /bin/sh, so a crash or an allocation without bound shows
-/// as a status above 128 instead of passing. No test measures time.
+/// as a status above 128 instead of passing. No test measures speed: the
+/// tests of time linear in the input give inputs that take a second or two
+/// when the work is linear and minutes when it is quadratic, under a
+/// generous limit (MeasuredRun); output is measured in bytes against the
+/// bound decode's manual states.
 ///
 /// DecodeCommandTests, FragmentCommandTests, FingerprintCommandTests and
 /// KeygenCommandTests already cover decode's truncated and 4 GB Data
@@ -738,6 +742,230 @@ struct HostileInputTests {
                 "\(tlv) was sent with its 16-bit TLV length wrapped: the peer got \(unreadable.first ?? "\((spurious?["tlvs"] as? [Any])?.count ?? 0) TLVs")")
         #expect(result.status == 2 && H.errors(result).contains { $0.contains("line 2") },
                 "\(tlv) is not refused as malformed (status \(result.status)): \(H.excerpt(result.err))")
+    }
+
+    // MARK: Control bytes in text output
+
+    /// Bytes a terminal acts on or cannot show: ESC sequences (colour,
+    /// clear screen, window title), CR, NUL, BEL, a C1 CSI and a byte that
+    /// is not UTF-8.
+    static let terminalBytes: [UInt8] = [0x1b] + Array("[31m".utf8) + [0x0d, 0x00] + [0xc2, 0x9b] + Array("2J".utf8)
+        + [0x1b] + Array("]0;title".utf8) + [0x07, 0xff]
+    /// The same, less NUL and the byte that is not UTF-8, for arguments.
+    static let terminalText = "\u{1b}[31m\r\u{9b}2J\u{1b}]0;title\u{7}"
+
+    /// Where `output` holds a byte a terminal would act on: a C0 control
+    /// other than tab and newline, DEL, a C1 control, or bytes that are not
+    /// UTF-8; nil when there is none.
+    static func rawControl(_ output: Data) -> String? {
+        guard let text = String(validating: output, as: UTF8.self) else {
+            return "bytes that are not UTF-8 in \(H.excerpt(String(decoding: output, as: UTF8.self)))"
+        }
+        for (i, scalar) in text.unicodeScalars.enumerated() {
+            let v = scalar.value
+            if (v < 0x20 && v != 0x09 && v != 0x0a) || (0x7f...0x9f).contains(v) {
+                let around = String(String.UnicodeScalarView(text.unicodeScalars.dropFirst(max(0, i - 40)).prefix(60)))
+                return "U+\(String(v, radix: 16)) in \(around.debugDescription)"
+            }
+        }
+        return nil
+    }
+
+    /// The text reports of every command, each run on input (a file whose
+    /// name holds the bytes too, or arguments) carrying `terminalBytes`.
+    enum TextReport: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case decode, parseTag = "parse-tag", forgeTranscript = "forge transcript", fingerprint
+        case keygen, derive, convertKey = "convert-key", usageError = "a usage error"
+        case join = "fragment join (standard error)", encode = "encode (standard error)", simulate, session
+        var testDescription: String { rawValue }
+    }
+
+    @Test("text output quotes ESC, CR, NUL, C1 controls and bytes that are not UTF-8 as escapes, never raw",
+          arguments: TextReport.allCases)
+    func noRawControlBytesInTextOutput(_ report: TextReport) throws {
+        let dir = try TemporaryDirectory("hostile-terminal")
+        let evil = Self.terminalBytes, text = Self.terminalText
+        let named = dir.path("capture" + text + ".log")
+        let good = try H.dataMessage(text)
+        let question = [UInt8](Array("ask".utf8) + evil.filter { $0 != 0 } + [0])
+        let smp = try Tool.run(["encode", "data", "--aes-key", "hex:\(H.aesKey)", "--next-dh-key", "010000", "--text", "q",
+                                "--tlv", "7:" + H.hex(question + [0, 0, 0, 0]), "--counter", "0000000000000020"])
+        try #require(smp.status == 0, "\(smp.err)")
+        let capture = Data(evil + Array(" plain\n".utf8) + evil + Array("?OTRv3?".utf8) + evil + Array("\n?OTR Error: ".utf8) + evil
+            + Array("\n?OTR".utf8) + evil + Array("\n?OTR,".utf8) + evil + Array(",\n?OTR:AA".utf8) + evil + Array(".\n?OTR:AAMD".utf8)
+            + evil + Array("\n".utf8)) + Data((good + "\n").utf8) + smp.stdout
+        try capture.write(to: URL(fileURLWithPath: named))
+        let key = dir.path("key" + text)
+        let keygen = try Tool.run(["keygen", "--account", "a" + text, "--protocol", "p" + text, "--key-file", key, "--seed", "t"])
+        try #require(keygen.status == 0, "\(keygen.err)")
+
+        var results: [Tool.Result] = []
+        switch report {
+        case .decode:
+            results.append(try H.limited(["decode", "--aes-key", "hex:\(H.aesKey)", named]))
+        case .parseTag:
+            results.append(try H.limited(["parse-tag", named]))
+        case .forgeTranscript:
+            results.append(try H.limited(["forge", "transcript", named]))
+            results.append(try H.limited(["forge", "reencrypt", "--aes-key", "hex:\(String(repeating: "00", count: 16))", "--text", "x", named]))
+        case .fingerprint:
+            let fp = String(repeating: "ab", count: 20)
+            let store = Data(evil + Array("\t".utf8) + evil + Array("\tprpl\t\(fp)\t".utf8) + evil + Array("\n".utf8))
+            let path = dir.path("otr.fingerprints" + text)
+            try store.write(to: URL(fileURLWithPath: path))
+            results.append(try H.limited(["fingerprint", path, key]))
+            results.append(try H.limited(["fingerprint", "--expect", "zz" + text, path]))
+        case .keygen:
+            // otr.instance_tags is tab-separated lines: no CR in its account names.
+            results.append(try H.limited(["keygen", "--account", "b\u{1b}[31m\u{9b}2J", "--protocol", "p", "--key-file", key,
+                                          "--instance-tags", dir.path("tags" + text), "--seed", "u"]))
+        case .derive:
+            results.append(try H.limited(["derive", "--dh-private", "hex:1234", "--their-public", "01" + text]))
+            results.append(try H.limited(["derive", "mac-key", "--aes-key", "file:" + dir.path("none" + text)]))
+        case .convertKey:
+            results.append(try H.limited(["convert-key", "--to", "potr", named]))
+            results.append(try H.limited(["convert-key", "--to", "potr", dir.path("none" + text)]))
+        case .usageError:
+            results.append(try H.limited(["decode", "--max-line-length", text]))
+            results.append(try H.limited(["forge", "transcript", "--modify", text, named]))
+        case .join:
+            let result = try H.limited(["fragment", "join"], stdin: capture)
+            results.append(Tool.Result(status: result.status, stdout: Data(), stderr: result.stderr))
+        case .encode:
+            let result = try H.limited(["encode"], stdin: Data((#"{"kind":"\u001b[31m\r\u009b2J\u0000"}"# + "\n").utf8))
+            results.append(Tool.Result(status: result.status, stdout: Data(), stderr: result.stderr))
+        case .simulate:
+            let script = Data("alice: /query\nalice: ".utf8 + evil + "\nbob: /smpq ".utf8 + evil + "|s\nalice: /".utf8 + evil + "\n".utf8)
+            results.append(try H.limited(["simulate", "--alice-account", "alice" + text], stdin: script))
+        case .session:
+            results.append(try H.limited(["session", "--key-file", key, "--account", "a" + text, "--protocol", "p" + text],
+                                         stdin: capture))
+        }
+        #expect(results.contains { ($0.out + $0.err).contains("\\x1b") },
+                "\(report): no output shows the escaped bytes, so the input never reached it: \(results.map { H.excerpt($0.out + $0.err) })")
+        for result in results {
+            H.expectSurvived(result, report.rawValue)
+            if let found = Self.rawControl(result.stdout) { Issue.record("\(report): standard output holds \(found)") }
+            if let found = Self.rawControl(result.stderr) { Issue.record("\(report): standard error holds \(found)") }
+        }
+    }
+
+    @Test("printable UTF-8 in text output is kept as it is; tab, CR, a C1 control and a lone continuation byte are escaped")
+    func printableUTF8IsKept() throws {
+        let line = Array("caf\u{e9} \u{263a} \u{1d11e} \u{a0}\u{ff}\t".utf8) + [0x0d] + [0xc2, 0x85] + [0x80] + Array(" end".utf8)
+        let result = try H.limited(["decode"], stdin: Data(line + [0x0a]))
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out == "line 1: plain text (not OTR): \"caf\u{e9} \u{263a} \u{1d11e} \u{a0}\u{ff}\\t\\r\\xc2\\x85\\x80 end\"\n")
+    }
+
+    // MARK: Output linear in the input
+
+    /// Lines of many small items; each once made every offer carry the
+    /// rest of its line (100 KB gave 500 MB), or each broken encoded
+    /// message the rest of the line up to a ".". Short lines show the cost
+    /// of a line.
+    enum ManyItems: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case queries = "20 000 ?OTR? on one line"
+        case tags = "12 000 whitespace tags on one line"
+        case brokenEncoded = "20 000 ?OTR:A and a closing . on one line"
+        case emptyEncoded = "20 000 ?OTR: and a closing . on one line"
+        case fragmentOfQueries = "one fragment of a message of 9 999 ?OTRv?"
+        case emptyLines = "100 000 empty lines"
+        case bareFragments = "20 000 lines of ?OTR,"
+
+        var testDescription: String { rawValue }
+
+        var text: String {
+            let tag = " \t  \t\t\t\t \t \t \t  " + "  \t\t  \t "
+            switch self {
+            case .queries: return String(repeating: "?OTR?", count: 20_000) + "\n"
+            case .tags: return String(repeating: tag + "x", count: 12_000) + "\n"
+            case .brokenEncoded: return String(repeating: "?OTR:A ", count: 20_000) + ".\n"
+            case .emptyEncoded: return String(repeating: "?OTR:", count: 20_000) + ".\n"
+            case .fragmentOfQueries: return "?OTR,00001,00001," + String(repeating: "?OTRv?", count: 9_999) + ",\n"
+            case .emptyLines: return String(repeating: "\n", count: 100_000)
+            case .bareFragments: return String(repeating: "?OTR,\n", count: 20_000)
+            }
+        }
+    }
+
+    /// The readers that report on a capture, as text and as JSON.
+    enum CaptureReader: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case decode = "decode", decodeJSON = "decode --json"
+        case parseTag = "parse-tag", parseTagJSON = "parse-tag --json"
+        case join = "fragment join", joinJSON = "fragment join --json"
+        case transcript = "forge transcript", transcriptJSON = "forge transcript --json"
+
+        var testDescription: String { rawValue }
+        var arguments: [String] { rawValue.split(separator: " ").map(String.init) }
+    }
+
+    /// The bound `decode --help` states under OUTPUT SIZE: bytes written
+    /// per byte of input, and per line.
+    static func statedOutputBound() throws -> (perByte: Int, perLine: Int) {
+        let help = try Tool.run(["decode", "--help"]).out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let pattern = /at most (\d+) bytes for each byte of input plus (\d+) for each line/
+        let match = try #require(help.firstMatch(of: pattern), "decode --help states no output bound: \(H.excerpt(help))")
+        return (try #require(Int(match.1)), try #require(Int(match.2)))
+    }
+
+    @Test("what each reader writes, standard output and error together, stays within the bound decode --help states",
+          arguments: CaptureReader.allCases, ManyItems.allCases)
+    func outputWithinStatedBound(_ reader: CaptureReader, _ input: ManyItems) throws {
+        let bound = try Self.statedOutputBound()
+        let bytes = Data(input.text.utf8)
+        let lines = input.text.utf8.filter { $0 == 0x0a }.count
+        let result = try MeasuredRun.run(reader.arguments, input: bytes)
+        #expect(!result.timedOut && result.status < 128, "\(reader): status \(result.status), timed out: \(result.timedOut)")
+        #expect(result.status != 70, "\(reader): internal error: \(result.errorLines.prefix(2))")
+        let written = result.outputBytes + result.errorBytes
+        let limit = bound.perByte * bytes.count + bound.perLine * lines
+        #expect(written <= limit,
+                "\(reader) wrote \(written) bytes for \(bytes.count) bytes in \(lines) lines (\(written / bytes.count) a byte); the bound is \(limit)")
+    }
+
+    // MARK: Time linear in the input
+
+    /// A message wrapped over 400 000 lines (1.6 MB of base64, under the
+    /// 4 MiB a wrapped message may reach), and an XMPP body of as many
+    /// lines: a second's work when each line is appended in place, several
+    /// minutes when each line copies what came before it.
+    enum WrappedInput: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case base64 = "?OTR: then 400 000 lines of base64"
+        case body = "<body> then 400 000 lines of text"
+
+        var testDescription: String { rawValue }
+        static let lines = 400_000
+
+        var bytes: Data {
+            switch self {
+            case .base64: Data(("?OTR:\n" + String(repeating: "QUFB\n", count: Self.lines) + ".\n").utf8)
+            case .body: Data(("<body>\n" + String(repeating: "QUFB\n", count: Self.lines) + "</body>\n").utf8)
+            }
+        }
+    }
+
+    @Test("decode and forge transcript read a message or <body> wrapped over 400 000 lines in time linear in it",
+          arguments: WrappedInput.allCases, ["decode", "forge transcript"])
+    func wrappedOverManyLines(_ input: WrappedInput, _ command: String) throws {
+        let good = try H.dataMessage("still here")
+        let arguments = command == "decode" ? ["decode", "--json", "--aes-key", "hex:\(H.aesKey)"] : ["forge", "transcript", "--json"]
+        let limit: TimeInterval = 120
+        let result = try MeasuredRun.run(arguments, input: input.bytes + Data((good + "\n").utf8), timeLimit: limit)
+        try #require(!result.timedOut,
+                     "\(command) did not finish within \(Int(limit)) s on \(input.bytes.count) bytes: each continuation line copies the message so far")
+        #expect(result.status < 128, "\(command): killed by signal \(result.status - 128)")
+        let line = WrappedInput.lines + 3
+        let tail = Tool.Result(status: result.status, stdout: result.outputTail, stderr: result.errorTail)
+        if command == "decode" {
+            try H.expectDecoded(tail, text: "still here", line: line)
+            // The wrapped item is reported whole: its raw text (or the body's) is in the output.
+            #expect(result.outputBytes > 4 * WrappedInput.lines, "\(result.outputBytes) bytes of output")
+        } else {
+            let data = result.lastLines.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+                .filter { $0["kind"] as? String == "data" }
+            #expect(data.count == 1 && data.first?["line"] as? Int == line, "\(result.lastLines.suffix(2))")
+        }
     }
 }
 

@@ -110,10 +110,10 @@ final class Decoder {
                 _ = ake.opening?.problem
                 _ = ake.signatureCheck?.signedPart?.publicKey.fingerprint
             }
-        case .query(let q, let text):
+        case .query(let q, let text, _):
             _ = q.violations
             _ = text.count
-        case .whitespaceTag(let t, let text):
+        case .whitespaceTag(let t, let text, _):
             _ = t.violations
             _ = text.count
         case .error(let e):

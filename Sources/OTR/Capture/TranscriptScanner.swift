@@ -19,8 +19,11 @@ public struct TranscriptScanner {
             case unterminated([UInt8])
             /// "?OTR|..." or "?OTR,...".
             case fragment([UInt8])
-            case query(QueryMessage, text: [UInt8])
-            case whitespaceTag(WhitespaceTag, text: [UInt8])
+            /// A query and the text around it (`offerText`), in which it
+            /// stood at `textOffset`.
+            case query(QueryMessage, text: [UInt8], textOffset: Int)
+            /// A whitespace tag and the text around it, as for a query.
+            case whitespaceTag(WhitespaceTag, text: [UInt8], textOffset: Int)
             case error(ErrorMessage)
             /// "?OTR" in no known form.
             case unrecognised([UInt8])
@@ -66,25 +69,26 @@ public struct TranscriptScanner {
         lineNumber += 1
         var content = line
 
-        // Continuation of a wrapped encoded message.
-        if var p = pending {
-            let trimmed = Self.trimmingLeadingSpace(content)
-            let end = trimmed.withUnsafeBufferPointer { PlaintextScanner.base64Run($0, from: 0) }
-            let closes = end < trimmed.count && trimmed[end] == UInt8(ascii: ".")
-            if end == 0 && !closes {
+        // Continuation of a wrapped encoded message. What is kept so far is
+        // taken out of `pending` before it grows, so that it has one owner
+        // and grows in place: a copy per line would make a message wrapped
+        // over many lines quadratic.
+        if pending != nil {
+            let start = Self.leadingSpaceCount(content)
+            let end = content.withUnsafeBufferPointer { PlaintextScanner.base64Run($0, from: start) }
+            let closes = end < content.count && content[end] == UInt8(ascii: ".")
+            var p = pending.take()!
+            if end == start && !closes {
                 items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
-                pending = nil
             } else {
-                p.text += trimmed[0..<end]
+                p.text += content[start..<end]
                 if closes {
                     p.text.append(UInt8(ascii: "."))
                     items.append(Item(kind: .encoded(p.text), line: p.line, offset: p.offset))
-                    pending = nil
-                    content = Array(trimmed[(end + 1)...])
-                    if content.isEmpty { return }
+                    if end + 1 == content.count { return }
+                    content = Array(content[(end + 1)...])
                 } else if p.text.count > Self.maximumEncodedLength {
                     items.append(Item(kind: .unterminated(p.text), line: p.line, offset: p.offset))
-                    pending = nil
                     return
                 } else {
                     pending = p
@@ -93,19 +97,21 @@ public struct TranscriptScanner {
             }
         }
 
-        // XMPP: the OTR text is the content of <body> elements.
-        if var body = pendingBody {
+        // XMPP: the OTR text is the content of <body> elements (taken out
+        // of `pendingBody` to grow in place, as above).
+        if pendingBody != nil {
+            var body = pendingBody.take()!
             if let close = Self.find(Self.bodyClose, in: content, from: 0) {
-                body.text += [UInt8(ascii: "\n")] + content[0..<close]
-                pendingBody = nil
+                body.text.append(UInt8(ascii: "\n"))
+                body.text += content[0..<close]
                 scanText(XMLText.unescape(body.text), line: body.line, into: &items)
                 content = Array(content[(close + Self.bodyClose.count)...])
             } else if body.text.count + content.count > Self.maximumEncodedLength {
-                pendingBody = nil
                 items.append(Item(kind: .unterminated(body.text), line: body.line, offset: 0))
                 return
             } else {
-                body.text += [UInt8(ascii: "\n")] + content
+                body.text.append(UInt8(ascii: "\n"))
+                body.text += content
                 pendingBody = body
                 return
             }
@@ -150,21 +156,27 @@ public struct TranscriptScanner {
             items.append(Item(kind: .plaintext(text), line: line, offset: 0))
             return
         }
-        // Only offers need the text as a client shows it.
-        let display = findings.contains { $0.isOffer } ? PlaintextScanner.displayText(text, findings: findings) : []
-        for finding in findings {
+        // Past the scanner's limit the rest of the line is one plain-text
+        // item (below), which no finding reaches into.
+        let truncated = findings.count == PlaintextScanner.maximumFindings
+        let end = truncated ? findings[findings.count - 1].range.upperBound : text.count
+        for k in findings.indices {
+            let finding = findings[k]
             let r = finding.range
             switch finding {
             case .encoded(let range):
                 let armoured = Array(text[range])
+                let next = k + 1 < findings.count ? findings[k + 1].range.lowerBound : end
                 if armoured.last == UInt8(ascii: ".") {
                     items.append(Item(kind: .encoded(armoured), line: line, offset: r.lowerBound))
                 } else if range.upperBound == text.count {
                     pending = (line, r.lowerBound, armoured)  // may continue on the next line
-                } else if let dot = text[range.upperBound...].firstIndex(of: UInt8(ascii: ".")) {
+                } else if let dot = text[range.upperBound..<next].firstIndex(of: UInt8(ascii: ".")) {
                     // A character that is not base64 stops the run before the
                     // closing ".": hand over the whole message so that the
-                    // decoder names the character and its offset.
+                    // decoder names the character and its offset. Only up to
+                    // the next finding: each of a line of "?OTR:x" must not
+                    // carry the rest of the line.
                     items.append(Item(kind: .encoded(Array(text[range.lowerBound...dot])), line: line, offset: r.lowerBound))
                 } else {
                     items.append(Item(kind: .unterminated(armoured), line: line, offset: r.lowerBound))
@@ -172,9 +184,11 @@ public struct TranscriptScanner {
             case .fragment(let range):
                 items.append(Item(kind: .fragment(Array(text[range])), line: line, offset: r.lowerBound))
             case .query(let q):
-                items.append(Item(kind: .query(q, text: display), line: line, offset: r.lowerBound))
+                let (around, at) = offerText(k, in: text, end: end)
+                items.append(Item(kind: .query(q, text: around, textOffset: at), line: line, offset: r.lowerBound))
             case .whitespaceTag(let t):
-                items.append(Item(kind: .whitespaceTag(t, text: display), line: line, offset: r.lowerBound))
+                let (around, at) = offerText(k, in: text, end: end)
+                items.append(Item(kind: .whitespaceTag(t, text: around, textOffset: at), line: line, offset: r.lowerBound))
             case .error(let e):
                 items.append(Item(kind: .error(e), line: line, offset: r.lowerBound))
             case .unrecognised(let range):
@@ -183,9 +197,27 @@ public struct TranscriptScanner {
         }
         // Past the scanner's limit the rest of the line is handed on as
         // plain text, so it is reported, not lost.
-        if findings.count == PlaintextScanner.maximumFindings, let last = findings.last, last.range.upperBound < text.count {
-            items.append(Item(kind: .plaintext(Array(text[last.range.upperBound...])), line: line, offset: last.range.upperBound))
+        if truncated, end < text.count {
+            items.append(Item(kind: .plaintext(Array(text[end...])), line: line, offset: end))
         }
+    }
+
+    /// The text a client shows with offer `k` of `findings`, and where the
+    /// offer stood in it: the plain text from the finding before it (or the
+    /// line's start) to the finding after it (or `end`), the offer cut out.
+    /// Text between two offers goes with the first, so that each byte of a
+    /// line is in one item at most: a line of many offers gives output
+    /// linear in its length, and the offers' texts put back together in
+    /// order give the line.
+    private func offerText(_ k: Int, in text: [UInt8], end: Int) -> (text: [UInt8], offset: Int) {
+        let r = findings[k].range
+        let start = k == 0 ? 0 : findings[k - 1].isOffer ? r.lowerBound : findings[k - 1].range.upperBound
+        let stop = k + 1 < findings.count ? findings[k + 1].range.lowerBound : end
+        var around: [UInt8] = []
+        around.reserveCapacity(r.lowerBound - start + stop - r.upperBound)
+        around += text[start..<r.lowerBound]
+        around += text[r.upperBound..<stop]
+        return (around, r.lowerBound - start)
     }
 
     static let bodyOpen = Array("<body".utf8)
@@ -234,9 +266,10 @@ public struct TranscriptScanner {
         }
     }
 
-    static func trimmingLeadingSpace(_ bytes: [UInt8]) -> [UInt8] {
+    /// How many spaces and tabs a line starts with.
+    static func leadingSpaceCount(_ bytes: [UInt8]) -> Int {
         var i = 0
         while i < bytes.count, bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") { i += 1 }
-        return i == 0 ? bytes : Array(bytes[i...])
+        return i
     }
 }

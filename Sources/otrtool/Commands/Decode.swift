@@ -28,6 +28,18 @@ extension OTRTool {
                 Rules of the spec a message breaks are named on standard error with \
                 the line; the exit status is 2 for malformed input and 1 when a MAC, \
                 signature or commitment does not verify.
+
+                OUTPUT SIZE. What decode writes grows linearly with its input, however \
+                hostile: standard output and standard error together hold at most \
+                \(DecodeOutputBound.bytesPerInputByte) bytes for each byte of input plus \
+                \(DecodeOutputBound.bytesPerLine) for each line (and, when files are \
+                named, the file's name in each item and each diagnostic). The text \
+                around a query or whitespace tag is shown with it only up to the items \
+                on either side (text between two offers goes with the first), so each \
+                byte of a line is shown once however many offers it holds. A line is \
+                scanned for at most \(PlaintextScanner.maximumFindings) items; the rest \
+                of it is shown as plain text. parse-tag, fragment join and forge \
+                transcript keep within the same bound.
                 """
         )
 
@@ -58,6 +70,13 @@ extension OTRTool {
             try diagnostics.finish()
         }
     }
+}
+
+/// The bound on what decode writes that its manual states (and the
+/// hostile-input tests check, for every command that reports on a capture).
+enum DecodeOutputBound {
+    static let bytesPerInputByte = 128
+    static let bytesPerLine = 256
 }
 
 /// One step of decode's work, in input order: an item read from the input
@@ -157,7 +176,7 @@ extension TranscriptScanner.Item {
     var size: Int {
         switch kind {
         case .encoded(let b), .unterminated(let b), .fragment(let b), .unrecognised(let b), .plaintext(let b): b.count
-        case .query(_, let text), .whitespaceTag(_, let text): text.count
+        case .query(_, let text, _), .whitespaceTag(_, let text, _): text.count
         case .error(let e): e.text.count
         }
     }
@@ -370,11 +389,11 @@ final class DecodeSession {
         case .unterminated:
             entry.problems.append(Problem(text: "encoded message at byte \(item.offset): no closing \".\" (truncated?)",
                                           status: .malformedInput))
-        case .query(let q, _):
+        case .query(let q, _, _):
             for v in q.violations {
                 entry.problems.append(Problem(text: "query message at byte \(item.offset): \(v)", status: .malformedInput))
             }
-        case .whitespaceTag(let t, _):
+        case .whitespaceTag(let t, _, _):
             for v in t.violations {
                 entry.problems.append(Problem(text: "whitespace tag at byte \(item.offset): \(v)", status: .malformedInput))
             }

@@ -24,14 +24,14 @@ struct DecodeReport {
         switch entry.item.kind {
         case .plaintext(let text):
             fields += [("kind", .string("plaintext"))] + JSON.textField("text", text)
-        case .query(let q, let text):
+        case .query(let q, let text, let at):
             fields += [("kind", .string("query")), ("versions", .array(q.versions.compactMap(\.number).map { .int($0) })),
                        ("other_versions", .array(q.versions.filter { $0.number == nil }.map { .string($0.description) })),
-                      ] + JSON.textField("offer", q.offer) + JSON.textField("text", text)
-        case .whitespaceTag(let t, let text):
+                      ] + JSON.textField("offer", q.offer) + JSON.textField("text", text) + [("text_offset", .int(at))]
+        case .whitespaceTag(let t, let text, let at):
             fields += [("kind", .string("whitespace-tag")), ("versions", .array(t.versions.compactMap(\.number).map { .int($0) })),
                        ("other_versions", .array(t.versions.filter { $0.number == nil }.map { .string($0.description) })),
-                      ] + JSON.textField("offer", t.offer) + JSON.textField("text", text)
+                      ] + JSON.textField("offer", t.offer) + JSON.textField("text", text) + [("text_offset", .int(at))]
         case .error(let e):
             fields += [("kind", .string("error"))] + JSON.textField("message", e.text) + JSON.textField("raw", e.encoded)
         case .unrecognised(let raw):

@@ -20,8 +20,8 @@ extension DecodeReport {
         rows.endRow()
         writeReassembly(entry.reassembledFrom, into: &rows)
         switch entry.item.kind {
-        case .query(_, let text), .whitespaceTag(_, let text):
-            rows.row("text", TextEscaping.quoted(text))
+        case .query(_, let text, _), .whitespaceTag(_, let text, _):
+            rows.row("text", quoted: text)
         case .encoded:
             break  // a read message is written above
         case .plaintext, .error, .unrecognised, .fragment, .unterminated:
@@ -34,24 +34,24 @@ extension DecodeReport {
         switch entry.item.kind {
         case .plaintext(let text):
             rows.append(" plain text (not OTR): ")
-            rows.append(TextEscaping.quoted(text))
-        case .query(let q, _):
+            TextEscaping.appendQuoted(text, to: &rows)
+        case .query(let q, _, _):
             rows.append(" query message offering ")
             rows.append(ParseTagReport.versionList(q.versions))
-        case .whitespaceTag(let t, _):
+        case .whitespaceTag(let t, _, _):
             rows.append(" whitespace-tagged text offering ")
             rows.append(ParseTagReport.versionList(t.versions))
         case .error(let e):
             rows.append(" error message: ")
-            rows.append(TextEscaping.quoted(e.text))
+            TextEscaping.appendQuoted(e.text, to: &rows)
         case .unrecognised(let raw):
             rows.append(" unrecognised ")
-            rows.append(TextEscaping.quoted(raw))
+            TextEscaping.appendQuoted(raw, to: &rows)
             rows.append(" (not a known OTR form)")
         case .fragment(let raw):
             guard let f = try? Fragment.parse(raw) else {
                 rows.append(" malformed fragment ")
-                rows.append(TextEscaping.quoted(raw))
+                TextEscaping.appendQuoted(raw, to: &rows)
                 return
             }
             let tags = f.form == .v3 ? " \(InstanceTag(f.senderInstance).hex)->\(InstanceTag(f.receiverInstance).hex)" : ""
@@ -62,7 +62,7 @@ extension DecodeReport {
             rows.append(" characters)")
         case .encoded:
             rows.append(" invalid encoded message: ")
-            rows.append(entry.problems.first?.text ?? "unreadable")
+            TextEscaping.append(entry.problems.first?.text ?? "unreadable", style: .line, to: &rows)
         }
     }
 
@@ -98,7 +98,7 @@ extension DecodeReport {
     /// "line N:" or "SOURCE:N:".
     private func writeLocation(_ location: SourceLocation, into rows: inout OutputBuffer) {
         if location.named {
-            rows.append(location.source)
+            TextEscaping.append(location.source, style: .line, to: &rows)
             rows.append(":")
         } else {
             rows.append("line ")
@@ -201,7 +201,7 @@ extension DecodeReport {
             if let k = d.extraSymmetricKey { rows.row("extra symmetric key", hex: k.octets) }
         }
         if let p = d.plaintext {
-            rows.row("message", TextEscaping.quoted(p.message))
+            rows.row("message", quoted: p.message)
             for t in p.tlvs { tlv(t, into: &rows) }
         } else if let bytes = d.plaintextBytes {
             rows.row("plaintext", hex: bytes.octets)
@@ -218,7 +218,7 @@ extension DecodeReport {
         rows.endRow()
         switch try? t.content() {
         case .smp(let question, let mpis)?:
-            if let question { rows.row("  question", TextEscaping.quoted(question)) }
+            if let question { rows.row("  question", quoted: question) }
             for (i, m) in mpis.enumerated() { rows.row(label: "  MPI \(i + 1)", hex: m.bytes) }
         case .extraSymmetricKey(let use, let data)?:
             rows.row("  use", decimal: use)

@@ -153,7 +153,7 @@ extension OTRTool {
                 out.write(bytes: bytes.octets)
             } else {
                 out.writeLine("\(display(name))\t\(display(proto))\t\(fingerprint.human)")
-                if let tag { out.writeLine("instance tag \(tag.hex) in \(instanceTags!)") }
+                if let tag { out.writeLine(TextEscaping.line("instance tag \(tag.hex) in \(instanceTags!)")) }
             }
             out.flush()
             try diagnostics.finish()

@@ -191,12 +191,19 @@ struct MessageBuilder {
         return []
     }
 
-    /// A query or tag put back into the text it was found in, at "offset"
-    /// (decode reports the text with the offer removed), or after the text.
+    /// A query or tag put back into the text it was found in, at
+    /// "text_offset" or else "offset" (decode reports the text with the
+    /// offer removed), or after the text.
     func inserting(_ offer: [UInt8], into o: JSONValue) throws -> [UInt8] {
         let text = try bytes(o, text: "text")
         var at = text.count
-        if o["offset"] != nil { at = min(try integer(o, "offset", max: Int(Int32.max)), text.count) }
+        // Where decode says the offer stood in "text"; "offset" (in the
+        // line) is the same place when the text starts the line.
+        if o["text_offset"] != nil {
+            at = min(try integer(o, "text_offset", max: Int(Int32.max)), text.count)
+        } else if o["offset"] != nil {
+            at = min(try integer(o, "offset", max: Int(Int32.max)), text.count)
+        }
         return Array(text[..<at]) + offer + Array(text[at...])
     }
 

@@ -69,7 +69,7 @@ enum ParseTagReport {
                 row += " (see decode)"
             }
             for violation in violations(of: finding) {
-                row += "; breaks rule: \(violation)"
+                row += "; breaks rule: \(TextEscaping.line(violation))"
             }
             rows.append(row)
         }

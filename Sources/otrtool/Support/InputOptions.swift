@@ -74,11 +74,12 @@ struct InputOptions: ParsableArguments {
 }
 
 /// Where a line came from, printed as "line N" for standard input alone
-/// and "FILE:N" when files were named.
+/// and "FILE:N" when files were named (the name's control characters
+/// escaped: a file name is input too).
 struct SourceLocation: CustomStringConvertible {
     let source: String
     let line: Int
     let named: Bool
 
-    var description: String { named ? "\(source):\(line)" : "line \(line)" }
+    var description: String { named ? "\(TextEscaping.line(source)):\(line)" : "line \(line)" }
 }

@@ -66,7 +66,7 @@ struct SimulatedNetwork {
     private func record(_ value: JSON, text: String) {
         switch format {
         case .json: out.writeLine(value)
-        case .text: out.write(text + "\n")
+        case .text: out.write(TextEscaping.line(text) + "\n")  // an account name is input too
         case .wire: break
         }
     }

@@ -72,9 +72,12 @@ final class OutputSink {
     deinit { flush() }
 }
 
-/// Writes one diagnostic line to standard error, unbuffered.
+/// Writes one diagnostic line to standard error, unbuffered. It may quote
+/// input (a file name, a field, an argument): its control characters are
+/// escaped (`TextEscaping.line`), so that it stays one line and a terminal
+/// shows it as it is.
 func writeStandardError(_ line: String) {
-    var text = line + "\n"
+    var text = TextEscaping.line(line) + "\n"
     text.withUTF8 { p in
         var offset = 0
         while offset < p.count {

@@ -7,9 +7,27 @@
 extension OutputBuffer {
     static let labelWidth = 21
 
-    mutating func row(_ label: StaticString, _ text: String) {
+    /// A row of our own text.
+    mutating func row(_ label: StaticString, _ text: StaticString) {
         start(label)
         append(text)
+        endRow()
+    }
+
+    /// A row of text put together at run time, which may hold input (a
+    /// rule broken, a reason): its control characters are escaped.
+    /// Disfavoured, so that a literal takes the StaticString row.
+    @_disfavoredOverload
+    mutating func row(_ label: StaticString, _ text: String) {
+        start(label)
+        TextEscaping.append(text, style: .line, to: &self)
+        endRow()
+    }
+
+    /// A row of untrusted bytes, escaped and in quotes.
+    mutating func row(_ label: StaticString, quoted bytes: [UInt8]) {
+        start(label)
+        TextEscaping.appendQuoted(bytes, to: &self)
         endRow()
     }
 
