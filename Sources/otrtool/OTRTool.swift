@@ -43,7 +43,8 @@ struct OTRTool: ParsableCommand {
     /// Runs the command, mapping our errors to the documented statuses.
     static func main() {
         do {
-            var command = try directCommand(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
+            let arguments = Array(ArgumentBytes.arguments.dropFirst())
+            var command = try directCommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCodeError {
             Self.exit(withError: ExitCode(exit.status.rawValue))

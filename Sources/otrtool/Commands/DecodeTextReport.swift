@@ -98,7 +98,7 @@ extension DecodeReport {
     /// "line N:" or "SOURCE:N:".
     private func writeLocation(_ location: SourceLocation, into rows: inout OutputBuffer) {
         if location.named {
-            rows.append(location.source)
+            rows.append(location.source.argumentText)
             rows.append(":")
         } else {
             rows.append("line ")

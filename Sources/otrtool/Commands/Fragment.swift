@@ -377,9 +377,9 @@ enum WholeInput {
     }
 
     static func read(_ source: String, limit: Int) -> Result<[UInt8], Problem> {
-        let fd: Int32 = source == "-" ? 0 : open(source, O_RDONLY | O_CLOEXEC)
+        let fd: Int32 = source == "-" ? 0 : source.withArgumentCString { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
-            return .failure(Problem(message: "cannot open \(source): \(String(cString: strerror(errno)))", status: .noInput))
+            return .failure(Problem(message: "cannot open \(source.argumentText): \(String(cString: strerror(errno)))", status: .noInput))
         }
         defer { if fd != 0 { close(fd) } }
         var bytes: [UInt8] = []
@@ -388,12 +388,12 @@ enum WholeInput {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure(Problem(message: "reading \(source): \(String(cString: strerror(errno)))", status: .ioError))
+                return .failure(Problem(message: "reading \(source.argumentText): \(String(cString: strerror(errno)))", status: .ioError))
             }
             if n == 0 { break }
             bytes += chunk[0..<n]
             if bytes.count > limit + 2 {
-                return .failure(Problem(message: "\(source) holds more than --max-line-length \(limit) bytes; skipped",
+                return .failure(Problem(message: "\(source.argumentText) holds more than --max-line-length \(limit) bytes; skipped",
                                         status: .malformedInput))
             }
         }

@@ -64,7 +64,7 @@ extension OTRTool {
             if seed != nil {
                 for path in [keyFile, instanceTags].compactMap({ $0 }) {
                     if let reason = ClientKeyPaths.clientUse(of: path) {
-                        throw ValidationError("--seed makes an insecure key; refusing to write \(path) (\(reason))")
+                        throw ValidationError("--seed makes an insecure key; refusing to write \(path.argumentText) (\(reason))")
                     }
                 }
             }
@@ -72,11 +72,11 @@ extension OTRTool {
 
         func run() throws {
             let diagnostics = Diagnostics(command: "keygen")
-            let name = Array(account.utf8), proto = Array(protocolName.utf8)
+            let name = account.argumentBytes, proto = protocolName.argumentBytes
             let random: RandomSource
             if let seed {
                 writeStandardError("otrtool keygen: WARNING: --seed makes an INSECURE key: anyone who knows the seed text has the private key. Use it for test vectors only.")
-                random = DeterministicRandom(seedText: seed)
+                random = DeterministicRandom(seed: seed.argumentBytes)
             } else {
                 random = SystemRandom(level: .veryStrong)
             }
@@ -87,7 +87,8 @@ extension OTRTool {
             if let keyFile {
                 keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
                 if !replace, keys!.file.account(name, protocolName: proto) != nil {
-                    throw diagnostics.fatal(keyFile, "already holds a key for \(account) (\(protocolName)); use --replace to replace it",
+                    throw diagnostics.fatal(keyFile.argumentText,
+                                            "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
                                             status: .cannotCreate)
                 }
             }
@@ -122,7 +123,7 @@ extension OTRTool {
                     try file.set(fresh, accountName: name, protocolName: proto)
                     let bytes: [UInt8]
                     do { bytes = try file.serialised() } catch let error as OTRError {
-                        throw diagnostics.fatal(instanceTags, error.description, status: .usage)
+                        throw diagnostics.fatal(instanceTags.argumentText, error.description, status: .usage)
                     }
                     try KeyFileStore.save(bytes, to: instanceTags, existed: loaded.existed, diagnostics: diagnostics)
                     tag = fresh
@@ -131,15 +132,13 @@ extension OTRTool {
 
             let fingerprint = key.publicKey.fingerprint
             if output.json {
-                var fields: [(String, JSON)] = [
-                    ("account", .string(account)),
-                    ("protocol", .string(protocolName)),
+                var fields: [(String, JSON)] = JSON.textField("account", name) + JSON.textField("protocol", proto) + [
                     ("fingerprint", .string(fingerprint.human)),
                     ("fingerprint_hex", .hex(fingerprint.bytes)),
                     ("public_key", .hex(key.publicKey.encoded)),
-                    ("key_file", keyFile.map { .string($0) } ?? .null),
+                    ("key_file", keyFile.map { .argument($0) } ?? .null),
                     ("instance_tag", tag.map { .string($0.hex) } ?? .null),
-                    ("instance_tags_file", instanceTags.map { .string($0) } ?? .null),
+                    ("instance_tags_file", instanceTags.map { .argument($0) } ?? .null),
                     ("seeded", .bool(seed != nil)),
                 ]
                 if keyFile == nil {
@@ -153,7 +152,7 @@ extension OTRTool {
                 out.write(bytes: bytes.octets)
             } else {
                 out.writeLine("\(display(name))\t\(display(proto))\t\(fingerprint.human)")
-                if let tag { out.writeLine("instance tag \(tag.hex) in \(instanceTags!)") }
+                if let tag { out.writeLine("instance tag \(tag.hex) in \(instanceTags!.argumentText)") }
             }
             out.flush()
             try diagnostics.finish()

@@ -43,9 +43,9 @@ struct InputOptions: ParsableArguments {
             if source == "-" {
                 fd = 0
             } else {
-                fd = open(source, O_RDONLY | O_CLOEXEC)
+                fd = source.withArgumentCString { open($0, O_RDONLY | O_CLOEXEC) }
                 if fd < 0 {
-                    diagnostics.report(nil, "cannot open \(source): \(String(cString: strerror(errno)))", status: .noInput)
+                    diagnostics.report(nil, "cannot open \(source.argumentText): \(String(cString: strerror(errno)))", status: .noInput)
                     continue
                 }
             }
@@ -66,7 +66,7 @@ struct InputOptions: ParsableArguments {
                 }
             }
             if let err = reader.readError {
-                diagnostics.report(nil, "reading \(source == "-" ? "standard input" : source): \(String(cString: strerror(err)))",
+                diagnostics.report(nil, "reading \(source == "-" ? "standard input" : source.argumentText): \(String(cString: strerror(err)))",
                                    status: .ioError)
             }
         }
@@ -80,5 +80,5 @@ struct SourceLocation: CustomStringConvertible {
     let line: Int
     let named: Bool
 
-    var description: String { named ? "\(source):\(line)" : "line \(line)" }
+    var description: String { named ? "\(source.argumentText):\(line)" : "line \(line)" }
 }

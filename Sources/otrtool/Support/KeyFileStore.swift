@@ -15,7 +15,7 @@ enum KeyFileStore {
         do {
             return (try PrivateKeyFile(parsing: bytes), true)
         } catch let error as OTRError {
-            throw diagnostics.fatal(path, "\(error); the file is left unchanged", status: .malformedInput)
+            throw diagnostics.fatal(path.argumentText, "\(error); the file is left unchanged", status: .malformedInput)
         }
     }
 
@@ -35,7 +35,7 @@ enum KeyFileStore {
         guard SecureFileWriter.exists(path) else { return (empty, false) }
         let (file, problems) = parse(try readFile(path, diagnostics: diagnostics))
         if let first = problems.first {
-            throw diagnostics.fatal(path, "\(first); the file is left unchanged", status: .malformedInput)
+            throw diagnostics.fatal(path.argumentText, "\(first); the file is left unchanged", status: .malformedInput)
         }
         return (file, true)
     }
