@@ -22,7 +22,12 @@ struct OTRTool: ParsableCommand {
             the next message.
 
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
-            malformed input (2) is reported over a failed check (1).
+            malformed input (2) is reported over a failed check (1). A write to \
+            standard output that fails ends the run at once with 74 and one line \
+            on standard error; a write to standard error that fails makes the run \
+            end with 74. When the reader of a pipe has gone, otrtool ends quietly \
+            through SIGPIPE, as cat and grep do (the shell shows status 141); \
+            with SIGPIPE ignored that write fails and the status is 74.
             """,
         version: OTRToolVersion.string,
         subcommands: [
@@ -41,19 +46,55 @@ struct OTRTool: ParsableCommand {
     )
 
     /// Runs the command, mapping our errors to the documented statuses.
+    /// Everything printed goes through `OutputSink` and
+    /// `writeStandardError`, the parser's help and errors too, so that a
+    /// failed write is never a success (`StandardStreams`).
     static func main() {
+        StandardStreams.holdClosedDescriptors()
+        let arguments = Array(ArgumentBytes.arguments.dropFirst())
+        var status = ExitStatus.success.rawValue
         do {
-            let arguments = Array(ArgumentBytes.arguments.dropFirst())
             var command = try directCommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCodeError {
-            Self.exit(withError: ExitCode(exit.status.rawValue))
+            status = exit.status.rawValue
         } catch let error as SecretError {
             writeStandardError("otrtool: \(error.description)")
-            Self.exit(withError: ExitCode(error.status.rawValue))
+            status = error.status.rawValue
         } catch {
-            Self.exit(withError: error)
+            status = report(error)
         }
+        StandardStreams.end(status)
+    }
+
+    /// Prints what the argument parser says about `error` (help on
+    /// standard output, errors on standard error, as it would) and
+    /// returns its status.
+    static func report(_ error: Error) -> Int32 {
+        let status = exitCode(for: error).rawValue
+        let text = fullMessage(for: error).argumentText
+        guard !text.isEmpty else { return status }
+        if status == ExitStatus.success.rawValue {
+            let out = OutputSink.standardOutput()
+            out.writeLine(text)
+            out.flush()
+        } else {
+            writeStandardError(text)
+        }
+        return status
+    }
+
+    /// The commands the leading `arguments` name, from the root down, and
+    /// the last of them.
+    static func commandPath(_ arguments: ArraySlice<String>) -> (names: [String], command: ParsableCommand.Type) {
+        var command: ParsableCommand.Type = OTRTool.self
+        var names: [String] = []
+        for name in arguments {
+            guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == name }) else { break }
+            names.append(name)
+            command = next
+        }
+        return (names, command)
     }
 }
 

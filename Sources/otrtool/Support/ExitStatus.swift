@@ -18,7 +18,7 @@ enum ExitStatus: Int32, CaseIterable {
     case software = 70
     /// An output file could not be created.
     case cannotCreate = 73
-    /// Reading or writing failed part-way.
+    /// Reading failed part-way, or a write failed.
     case ioError = 74
 
     var summary: String {
@@ -30,7 +30,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .noInput: "an input file cannot be opened"
         case .software: "internal error"
         case .cannotCreate: "an output file cannot be created"
-        case .ioError: "input/output error"
+        case .ioError: "input/output error: a read failed part-way, or a write failed"
         }
     }
 

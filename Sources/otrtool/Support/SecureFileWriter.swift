@@ -28,16 +28,9 @@ enum SecureFileWriter {
             guard fchmod(temporary.fd, 0o600) == 0 else {
                 throw Failure(description: "cannot set mode 0600 on \(temporary.shown): \(errnoText())", status: .cannotCreate)
             }
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = Glibc.write(temporary.fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw Failure(description: "writing \(temporary.shown): \(errnoText())", status: .ioError)
-                    }
-                    offset += n
-                }
+            let failure = bytes.withUnsafeBytes { StandardStreams.writeAll(temporary.fd, $0) }
+            if let failure {
+                throw Failure(description: "writing \(temporary.shown): \(String(cString: strerror(failure)))", status: .ioError)
             }
             guard fsync(temporary.fd) == 0 else {
                 throw Failure(description: "fsync \(temporary.shown): \(errnoText())", status: .ioError)
