@@ -22,12 +22,15 @@ struct OTRTool: ParsableCommand {
             the next message.
 
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
-            malformed input (2) is reported over a failed check (1). A write to \
-            standard output that fails ends the run at once with 74 and one line \
-            on standard error; a write to standard error that fails makes the run \
+            malformed input (2) is reported over a failed check (1), and the \
+            first status from 64 up that occurred over both. A write to standard \
+            output that fails ends the run at once with 74 and one line on \
+            standard error; a write to standard error that fails makes the run \
             end with 74. When the reader of a pipe has gone, otrtool ends quietly \
             through SIGPIPE, as cat and grep do (the shell shows status 141); \
-            with SIGPIPE ignored that write fails and the status is 74.
+            with SIGPIPE ignored that write fails and the status is 74. otrtool \
+            without a command, and help for a command that does not exist, are \
+            usage errors (64).
             """,
         version: OTRToolVersion.string,
         subcommands: [
@@ -54,6 +57,7 @@ struct OTRTool: ParsableCommand {
         let arguments = Array(ArgumentBytes.arguments.dropFirst())
         var status = ExitStatus.success.rawValue
         do {
+            try checkHelpRequest(arguments)
             var command = try directCommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCodeError {
@@ -65,6 +69,13 @@ struct OTRTool: ParsableCommand {
             status = report(error)
         }
         StandardStreams.end(status)
+    }
+
+    /// Bare `otrtool` names no command: a usage error, with the help on
+    /// standard error.
+    func run() throws {
+        writeStandardError(Self.helpMessage())
+        throw ExitCodeError(.usage)
     }
 
     /// Prints what the argument parser says about `error` (help on
@@ -82,6 +93,20 @@ struct OTRTool: ParsableCommand {
             writeStandardError(text)
         }
         return status
+    }
+
+    /// `otrtool help NAME...` must name commands: the parser would show
+    /// the root's help for a name it does not know, and succeed.
+    static func checkHelpRequest(_ arguments: [String]) throws {
+        guard arguments.first == "help" else { return }
+        let names = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+        let path = commandPath(names[...])
+        if path.names.count < names.count {
+            let unknown = names[names.startIndex + path.names.count]
+            let parent = (["otrtool"] + path.names).joined(separator: " ")
+            writeStandardError("otrtool help: \(parent) has no command \(unknown.argumentText); see 'otrtool --help'")
+            throw ExitCodeError(.usage)
+        }
     }
 
     /// The commands the leading `arguments` name, from the root down, and
