@@ -68,7 +68,7 @@ extension OTRTool {
         func run() throws {
             let diagnostics = Diagnostics(command: "convert-key")
             let input = try KeyFileStore.readFile(file, diagnostics: diagnostics)
-            let location = file == "-" ? "standard input" : file.argumentText
+            let location = InputFile.name(file)
             switch to {
             case .potr:
                 let keys: PrivateKeyFile

@@ -77,11 +77,12 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
             return try decode(Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
                                                         count: strlen(value))), name: name)
         case .file(let path):
-            let fd = path.withArgumentCString { open($0, O_RDONLY | O_CLOEXEC) }
-            guard fd >= 0 else {
-                throw SecretError("\(name): cannot open \(path.argumentText): \(String(cString: strerror(errno)))", status: .noInput)
+            let fd: Int32
+            switch InputFile.open(path) {
+            case .success(let opened): fd = opened
+            case .failure(let failure): throw SecretError("\(name): \(failure.description)", status: failure.status)
             }
-            defer { close(fd) }
+            defer { InputFile.close(fd) }
             return try decode(readAll(fd, name: name), name: name)
         case .descriptor(let fd):
             return try decode(readAll(fd, name: name), name: name)

@@ -95,11 +95,12 @@ enum FileContents {
     }
 
     static func read(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd: Int32 = path == "-" ? 0 : path.withArgumentCString { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else {
-            throw Failure(description: "cannot open \(path.argumentText): \(errnoText())", status: .noInput)
+        let fd: Int32
+        switch InputFile.open(path) {
+        case .success(let opened): fd = opened
+        case .failure(let failure): throw Failure(description: failure.description, status: failure.status)
         }
-        defer { if fd != 0 { close(fd) } }
+        defer { InputFile.close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -118,7 +119,7 @@ enum FileContents {
         return out
     }
 
-    static func displayName(_ path: String) -> String { path == "-" ? "standard input" : path.argumentText }
+    static func displayName(_ path: String) -> String { InputFile.name(path) }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }
