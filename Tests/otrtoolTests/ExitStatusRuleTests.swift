@@ -3,7 +3,8 @@ import Testing
 
 /// The statuses the manual promises, decided by one rule wherever they
 /// arise: usage errors are 64, an input that cannot be opened or is a
-/// directory is 66 and the run goes on.
+/// directory is 66 and the run goes on, a file that cannot be written is
+/// refused before the work.
 struct ExitStatusRuleTests {
     @Test("bare otrtool is a usage error with the help on standard error")
     func bareCommand() throws {
@@ -80,5 +81,57 @@ struct ExitStatusRuleTests {
         let result = try Tool.run(["derive", "mac-key", "--aes-key", "file:\(dir.url.path)"])
         #expect(result.status == 66, "\(result.err)")
         #expect(result.err == "otrtool: --aes-key: cannot open \(dir.url.path): Is a directory\n")
+    }
+
+    // MARK: Targets checked before the work
+
+    static let keygen = ["keygen", "--account", "a", "--protocol", "p", "--seed", "targets"]
+
+    @Test("keygen: an empty file name is a usage error", arguments: ["--key-file", "--instance-tags"])
+    func emptyTarget(_ option: String) throws {
+        let result = try Tool.run(Self.keygen + [option, ""])
+        #expect(result.status == 64, "\(result.err)")
+        #expect(result.err.contains("\(option) needs a file name, not an empty one"), "\(result.err)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("keygen: a target that is a directory, or where no file can be created, is 73")
+    func unwritableTargets() throws {
+        let dir = try TemporaryDirectory("status-targets")
+        let cases = [
+            (dir.url.path, "cannot create \(dir.url.path): Is a directory"),
+            (dir.path("no-such-directory/k.key"), "cannot create a temporary file in \(dir.path("no-such-directory"))"),
+            // No file can be created in /proc, whoever runs the test.
+            ("/proc/otrtool-test.key", "cannot create a temporary file in /proc"),
+        ]
+        for (target, message) in cases {
+            let result = try Tool.run(Self.keygen + ["--key-file", target])
+            #expect(result.status == 73, "\(target): \(result.err)")
+            #expect(result.err.contains("otrtool keygen: \(message)"), "\(target): \(result.err)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    @Test("keygen: an instance-tags file that cannot be written stops the run before the key file is written")
+    func nothingWrittenWhenAnyTargetFails() throws {
+        let dir = try TemporaryDirectory("status-before-work")
+        let keyFile = dir.path("k.key")
+        let result = try Tool.run(Self.keygen + ["--key-file", keyFile, "--instance-tags", "/proc/otrtool-test.instance_tags"])
+        #expect(result.status == 73, "\(result.err)")
+        #expect(!FileManager.default.fileExists(atPath: keyFile), "the key file was written although the run failed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
+    }
+
+    @Test("convert-key: an --output that cannot be written is refused before the input is read")
+    func convertKeyTarget() throws {
+        let dir = try TemporaryDirectory("status-convert")
+        // The input does not exist: a refusal of the target comes first.
+        let missing = dir.path("missing.key")
+        let directory = try Tool.run(["convert-key", "--to", "potr", missing, "--output", dir.url.path])
+        #expect(directory.status == 73, "\(directory.err)")
+        #expect(directory.err == "otrtool convert-key: cannot create \(dir.url.path): Is a directory\n")
+        let empty = try Tool.run(["convert-key", "--to", "potr", missing, "--output", ""])
+        #expect(empty.status == 64, "\(empty.err)")
+        #expect(empty.err == "otrtool convert-key: --output needs a file name, not an empty one\n")
     }
 }

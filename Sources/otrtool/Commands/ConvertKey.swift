@@ -67,6 +67,9 @@ extension OTRTool {
 
         func run() throws {
             let diagnostics = Diagnostics(command: "convert-key")
+            if let output {
+                try KeyFileStore.checkTarget(output, option: "--output", diagnostics: diagnostics)
+            }
             let input = try KeyFileStore.readFile(file, diagnostics: diagnostics)
             let location = InputFile.name(file)
             switch to {

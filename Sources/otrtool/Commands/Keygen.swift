@@ -57,6 +57,8 @@ extension OTRTool {
 
         func validate() throws {
             guard !protocolName.isEmpty else { throw ValidationError("--protocol must not be empty") }
+            if keyFile == "" { throw ValidationError("--key-file needs a file name, not an empty one") }
+            if instanceTags == "" { throw ValidationError("--instance-tags needs a file name, not an empty one") }
             // A key file holds any name; otr.instance_tags is tab-separated lines.
             if instanceTags != nil, (account + protocolName).utf8.contains(where: { $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
                 throw ValidationError("with --instance-tags, --account and --protocol must not contain tabs or line breaks")
@@ -81,10 +83,12 @@ extension OTRTool {
                 random = SystemRandom(level: .veryStrong)
             }
 
-            // Read and check everything that will be rewritten before the
-            // slow part, so a refusal costs nothing.
+            // Read and check everything that will be rewritten, and that
+            // the files can be written, before the slow part, so a refusal
+            // costs nothing.
             var keys: (file: PrivateKeyFile, existed: Bool)? = nil
             if let keyFile {
+                try KeyFileStore.checkTarget(keyFile, option: "--key-file", diagnostics: diagnostics)
                 keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
                 if !replace, keys!.file.account(name, protocolName: proto) != nil {
                     throw diagnostics.fatal(keyFile.argumentText,
@@ -94,6 +98,7 @@ extension OTRTool {
             }
             var tags: (file: InstanceTagFile, existed: Bool)? = nil
             if let instanceTags {
+                try KeyFileStore.checkTarget(instanceTags, option: "--instance-tags", diagnostics: diagnostics)
                 tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
             }
 

@@ -56,6 +56,15 @@ enum KeyFileStore {
         }
     }
 
+    /// Refuses, before any work, a target `save` could not write.
+    static func checkTarget(_ path: String, option: String, diagnostics: Diagnostics) throws {
+        do {
+            try SecureFileWriter.checkTarget(path, option: option)
+        } catch let failure as SecureFileWriter.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
     static func serialise(_ file: PrivateKeyFile, diagnostics: Diagnostics) throws -> SecureBytes {
         do {
             var bytes = try file.serialised()

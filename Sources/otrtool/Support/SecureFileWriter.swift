@@ -56,6 +56,24 @@ enum SecureFileWriter {
         }
     }
 
+    /// Checks, before the work that makes its contents, that `write` can
+    /// create `path`: it names no directory, and a file can be created
+    /// beside it (tried for real: permissions alone do not tell, e.g. for
+    /// root or on a read-only file system).
+    static func checkTarget(_ path: String, option: String) throws {
+        guard !path.isEmpty else {
+            throw Failure(description: "\(option) needs a file name, not an empty one", status: .usage)
+        }
+        var st = stat()
+        if path.withArgumentCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            throw Failure(description: "cannot create \(path.argumentText): \(String(cString: strerror(EISDIR)))",
+                          status: .cannotCreate)
+        }
+        let probe = try createTemporary(in: parentDirectory(of: path), for: path)
+        close(probe.fd)
+        unlink(probe.name)
+    }
+
     /// A file of our own beside `path`, created exclusively (mkstemp:
     /// mode 0600 and a name no one else has).
     private static func createTemporary(in directory: String, for path: String) throws -> (fd: Int32, name: [CChar], shown: String) {
