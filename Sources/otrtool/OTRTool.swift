@@ -54,6 +54,7 @@ struct OTRTool: ParsableCommand {
     /// failed write is never a success (`StandardStreams`).
     static func main() {
         StandardStreams.holdClosedDescriptors()
+        FatalSignals.install()
         let arguments = Array(ArgumentBytes.arguments.dropFirst())
         var status = ExitStatus.success.rawValue
         do {

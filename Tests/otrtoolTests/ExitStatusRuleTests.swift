@@ -4,7 +4,7 @@ import Testing
 /// The statuses the manual promises, decided by one rule wherever they
 /// arise: usage errors are 64, an input that cannot be opened or is a
 /// directory is 66 and the run goes on, a file that cannot be written is
-/// refused before the work.
+/// refused before the work, and exhausted memory is 70 with one line.
 struct ExitStatusRuleTests {
     @Test("bare otrtool is a usage error with the help on standard error")
     func bareCommand() throws {
@@ -133,5 +133,19 @@ struct ExitStatusRuleTests {
         let empty = try Tool.run(["convert-key", "--to", "potr", missing, "--output", ""])
         #expect(empty.status == 64, "\(empty.err)")
         #expect(empty.err == "otrtool convert-key: --output needs a file name, not an empty one\n")
+    }
+
+    // MARK: Memory
+
+    @Test("exhausted memory ends the run with 70 and one line, no backtrace")
+    func outOfMemory() throws {
+        // 300 MB in one line, allowed by --max-line-length, under 400 MB of
+        // address space: the line cannot be held.
+        let script = "head -c 300000000 /dev/zero | tr '\\0' A | ( ulimit -v 400000 || exit 99; exec \"$0\" decode --max-line-length 1000000000 )"
+        let result = try Shell.run(script)
+        #expect(result.status == 70, "\(result.err.prefix(500))")
+        let lines = result.err.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.err.prefix(500))")
+        #expect(lines.first?.contains("allocate") == true, "\(result.err.prefix(500))")
     }
 }

@@ -16,7 +16,7 @@ enum ExitStatus: Int32, CaseIterable {
     /// An input could not be opened, or is no file to read (a
     /// directory); the run went on with the next.
     case noInput = 66
-    /// An internal error: a bug in otrtool.
+    /// An internal error: a bug in otrtool, or memory exhausted.
     case software = 70
     /// An output file could not be created.
     case cannotCreate = 73
@@ -30,7 +30,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .malformedInput: "malformed input (the run goes on to the next message)"
         case .usage: "usage error"
         case .noInput: "an input cannot be opened, or is a directory (the run goes on with the next)"
-        case .software: "internal error"
+        case .software: "internal error, or memory exhausted"
         case .cannotCreate: "an output file cannot be created"
         case .ioError: "input/output error: a read failed part-way, or a write failed"
         }
