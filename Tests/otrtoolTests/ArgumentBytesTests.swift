@@ -62,6 +62,26 @@ struct ArgumentBytesTests {
         #expect(chosen.lines.count == 1 && chosen.lines.first?.hasPrefix("\\xfe\t") == true, "\(chosen.out)")
     }
 
+    /// Bytes that are not UTF-8 (stray continuation bytes, overlong forms,
+    /// surrogates, values past U+10FFFF, cut sequences), valid UTF-8 in
+    /// and around the private-use scalars that stand for such bytes, and
+    /// mixtures of both.
+    static let byteSequences: [[UInt8]] = [
+        Array(0x80...0xff).map { UInt8($0) },
+        [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80],
+        [0x61, 0xe2, 0x82], [0xe2, 0x82, 0x61], [0xf0, 0x9f, 0x98],
+        Array("\u{F77F}\u{F780}\u{F7C0}\u{F7FF}\u{F800}".utf8), [0xef, 0x9e, 0x80, 0xff, 0xef, 0x9f],
+        Array("é€😀".utf8) + [0xff] + Array("\u{F7FF}".utf8) + [0xfe, 0x41],
+    ]
+
+    @Test("every byte sequence comes back from argv as given", arguments: byteSequences)
+    func roundTrip(_ bytes: [UInt8]) throws {
+        let dir = try TemporaryDirectory("argv-round-trip")
+        let result = try Self.run(["encode", "query", "--versions", "3", "--text", .bytes(bytes)], in: dir)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(Array(result.stdout) == Array("?OTRv3?".utf8) + bytes + [0x0a])
+    }
+
     @Test("encode data --text encrypts the bytes given")
     func dataText() throws {
         let dir = try TemporaryDirectory("argv-data")
