@@ -7,10 +7,11 @@
 /// The end of a run that cannot go on: memory exhausted, or a bug. Swift
 /// offers no way to recover from a failed allocation; the runtime prints
 /// one line ("Fatal error: failed to allocate N bytes ...") and aborts,
-/// and its backtracer would then print a page of threads and registers
-/// and end with a signal. Instead the run ends with status 70 (internal
-/// error) and at most one line of its own. With SWIFT_BACKTRACE set the
-/// runtime's backtrace is left in place, for debugging.
+/// and then its backtracer (or, in a static build, the runtime itself)
+/// prints a page of frames and registers and the run ends with a signal.
+/// Instead the run ends with status 70 (internal error) and at most one
+/// line of its own. With SWIFT_BACKTRACE set nothing is changed, for
+/// debugging.
 enum FatalSignals {
     static func install() {
         guard getenv("SWIFT_BACKTRACE") == nil else { return }
@@ -21,10 +22,18 @@ enum FatalSignals {
         stack.ss_size = size
         stack.ss_flags = 0
         sigaltstack(&stack, nil)
+        #if canImport(Glibc)
+        // otrtool writes descriptor 2 itself; only the runtime and the C
+        // libraries use the stdio stream, which is buffered from here on
+        // so that the handler can drop a stack trace the runtime left in
+        // it (it flushes its message first). Exit flushes the rest.
+        setvbuf(stderr, UnsafeMutablePointer<CChar>.allocate(capacity: size), _IOFBF, size)
+        #endif
 
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { signal in
             // Only async-signal-safe calls here: write(2) and _exit(2).
+            FatalSignals.writePendingStandardError()
             let line: StaticString
             switch signal {
             // The runtime, libgcrypt and the C library print why before they abort.
@@ -42,5 +51,30 @@ enum FatalSignals {
         for signal in [SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP] {
             sigaction(signal, &action, nil)
         }
+    }
+
+    /// Writes what waits in the stdio stream of standard error (a C
+    /// library's last words), up to a stack trace of the runtime's.
+    private static func writePendingStandardError() {
+        #if canImport(Glibc)
+        guard let stream = stderr, let start = stream.pointee._IO_write_base,
+              let end = stream.pointee._IO_write_ptr, end > start else { return }
+        let marker: StaticString = "Current stack trace:"
+        let count = end - start
+        var keep = count
+        marker.withUTF8Buffer { m in
+            var i = 0
+            while i + m.count <= count {
+                var k = 0
+                while k < m.count, UInt8(bitPattern: start[i + k]) == m[k] { k += 1 }
+                if k == m.count {
+                    keep = i
+                    return
+                }
+                i += 1
+            }
+        }
+        _ = write(2, start, keep)
+        #endif
     }
 }
