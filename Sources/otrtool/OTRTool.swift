@@ -101,18 +101,18 @@ struct OTRTool: ParsableCommand {
     static func checkHelpRequest(_ arguments: [String]) throws {
         guard arguments.first == "help" else { return }
         let names = arguments.dropFirst().filter { !$0.hasPrefix("-") }
-        let path = commandPath(names[...])
-        if path.names.count < names.count {
-            let unknown = names[names.startIndex + path.names.count]
-            let parent = (["otrtool"] + path.names).joined(separator: " ")
+        let known = commandPath(names[...])
+        if known.count < names.count {
+            let unknown = names[known.count]
+            let parent = (["otrtool"] + known).joined(separator: " ")
             writeStandardError("otrtool help: \(parent) has no command \(unknown.argumentText); see 'otrtool --help'")
             throw ExitCodeError(.usage)
         }
     }
 
-    /// The commands the leading `arguments` name, from the root down, and
-    /// the last of them.
-    static func commandPath(_ arguments: ArraySlice<String>) -> (names: [String], command: ParsableCommand.Type) {
+    /// The names of the commands the leading `arguments` name, from the
+    /// root down.
+    static func commandPath(_ arguments: ArraySlice<String>) -> [String] {
         var command: ParsableCommand.Type = OTRTool.self
         var names: [String] = []
         for name in arguments {
@@ -120,7 +120,7 @@ struct OTRTool: ParsableCommand {
             names.append(name)
             command = next
         }
-        return (names, command)
+        return names
     }
 }
 

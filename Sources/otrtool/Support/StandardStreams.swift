@@ -78,7 +78,7 @@ enum StandardStreams {
     /// "otrtool" and the names of the command the arguments choose
     /// ("otrtool fragment split"), as diagnostics name it.
     static var commandName: String {
-        (["otrtool"] + OTRTool.commandPath(ArgumentBytes.arguments.dropFirst()).names).joined(separator: " ")
+        (["otrtool"] + OTRTool.commandPath(ArgumentBytes.arguments.dropFirst())).joined(separator: " ")
     }
 }
 
