@@ -22,16 +22,16 @@ struct OTRTool: ParsableCommand {
             line, the message, the field and the rule broken; the run goes on to \
             the next message.
 
-            TEXT OUTPUT. In reports and on standard error, bytes taken from the \
-            input or the command line that a terminal would act on (control \
-            characters, ESC and C1 sequences) or that are not UTF-8 are shown as \
-            escapes: \\t, \\n, \\r, else \\xHH; printable UTF-8 is kept. JSON carries \
-            the exact bytes. What a command writes as data (encode's messages, \
-            fragment's fragments and messages, a key file, a rewritten capture) \
-            is written byte for byte.
-
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
-            malformed input (2) is reported over a failed check (1).
+            malformed input (2) is reported over a failed check (1), and the \
+            first status from 64 up that occurred over both. A write to standard \
+            output that fails ends the run at once with 74 and one line on \
+            standard error; a write to standard error that fails makes the run \
+            end with 74. When the reader of a pipe has gone, otrtool ends quietly \
+            through SIGPIPE, as cat and grep do (the shell shows status 141); \
+            with SIGPIPE ignored that write fails and the status is 74. otrtool \
+            without a command, and help for a command that does not exist, are \
+            usage errors (64).
             """,
         version: OTRToolVersion.string,
         subcommands: [
@@ -50,34 +50,90 @@ struct OTRTool: ParsableCommand {
     )
 
     /// Runs the command, mapping our errors to the documented statuses.
+    /// Everything printed goes through `OutputSink` and
+    /// `writeStandardError`, the parser's help and errors too, so that a
+    /// failed write is never a success (`StandardStreams`).
     static func main() {
-        if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+        StandardStreams.holdClosedDescriptors()
+        FatalSignals.install()
+        let arguments = Array(ArgumentBytes.arguments.dropFirst())
+        var status = ExitStatus.success.rawValue
+        if arguments == ["--version"] {
             // The versions of the C libraries linked, beside ours: what a
             // report of a problem needs.
-            print("otrtool \(OTRToolVersion.string) (libgcrypt \(CryptoLibraryVersions.libgcrypt), GMP \(CryptoLibraryVersions.gmp))")
-            return
+            let out = OutputSink.standardOutput()
+            out.writeLine("otrtool \(OTRToolVersion.string) (libgcrypt \(CryptoLibraryVersions.libgcrypt), GMP \(CryptoLibraryVersions.gmp))")
+            out.flush()
+            StandardStreams.end(status)
         }
         do {
-            var command = try directCommand(Array(CommandLine.arguments.dropFirst())) ?? parseAsRoot()
+            try checkHelpRequest(arguments)
+            var command = try directCommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCodeError {
-            Self.exit(withError: ExitCode(exit.status.rawValue))
+            status = exit.status.rawValue
         } catch let error as SecretError {
             writeStandardError("otrtool: \(error.description)")
-            Self.exit(withError: ExitCode(error.status.rawValue))
+            status = error.status.rawValue
         } catch {
-            // Help and version go out as the parser writes them. An error
-            // can quote an argument: it goes out line by line through
-            // writeStandardError, escaped like any diagnostic.
-            let code = Self.exitCode(for: error)
-            guard code != .success else { Self.exit(withError: error) }
-            var message = Self.fullMessage(for: error)
-            while message.last == "\n" { message.removeLast() }
-            for line in message.split(separator: "\n", omittingEmptySubsequences: false) {
-                writeStandardError(String(line))
-            }
-            Self.exit(withError: code)
+            status = report(error)
         }
+        StandardStreams.end(status)
+    }
+
+    /// Bare `otrtool` names no command: a usage error, with the help on
+    /// standard error.
+    func run() throws {
+        writeStandardError(Self.helpMessage())
+        throw ExitCodeError(.usage)
+    }
+
+    /// Prints what the argument parser says about `error` (help on
+    /// standard output, errors on standard error, as it would) and
+    /// returns its status.
+    static func report(_ error: Error) -> Int32 {
+        let status = exitCode(for: error).rawValue
+        let text = fullMessage(for: error).argumentText
+        guard !text.isEmpty else { return status }
+        if status == ExitStatus.success.rawValue {
+            let out = OutputSink.standardOutput()
+            out.writeLine(text)
+            out.flush()
+        } else {
+            // An error can quote an argument: it goes out line by line,
+            // each escaped like any diagnostic.
+            var message = Substring(text)
+            while message.last == "\n" { message.removeLast() }
+            for line in message.split(separator: "\n", omittingEmptySubsequences: false) { writeStandardError(String(line)) }
+        }
+        return status
+    }
+
+    /// `otrtool help NAME...` must name commands: the parser would show
+    /// the root's help for a name it does not know, and succeed.
+    static func checkHelpRequest(_ arguments: [String]) throws {
+        guard arguments.first == "help" else { return }
+        let names = arguments.dropFirst().filter { !$0.hasPrefix("-") }
+        let known = commandPath(names[...])
+        if known.count < names.count {
+            let unknown = names[known.count]
+            let parent = (["otrtool"] + known).joined(separator: " ")
+            writeStandardError("otrtool help: \(parent) has no command \(unknown.argumentText); see 'otrtool --help'")
+            throw ExitCodeError(.usage)
+        }
+    }
+
+    /// The names of the commands the leading `arguments` name, from the
+    /// root down.
+    static func commandPath(_ arguments: ArraySlice<String>) -> [String] {
+        var command: ParsableCommand.Type = OTRTool.self
+        var names: [String] = []
+        for name in arguments {
+            guard let next = command.configuration.subcommands.first(where: { $0.configuration.commandName == name }) else { break }
+            names.append(name)
+            command = next
+        }
+        return names
     }
 }
 

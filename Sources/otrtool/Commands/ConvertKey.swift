@@ -60,15 +60,18 @@ extension OTRTool {
                 throw ValidationError("--to libotr needs --account and --protocol")
             }
             for value in [account, protocolName].compactMap({ $0 })
-            where value.utf8.contains(where: { $0 == 0 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
+            where value.argumentBytes.contains(where: { $0 == 0 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
                 throw ValidationError("--account and --protocol must not contain tabs, line breaks or NUL")
             }
         }
 
         func run() throws {
             let diagnostics = Diagnostics(command: "convert-key")
+            if let output {
+                try KeyFileStore.checkTarget(output, option: "--output", diagnostics: diagnostics)
+            }
             let input = try KeyFileStore.readFile(file, diagnostics: diagnostics)
-            let location = file == "-" ? "standard input" : file
+            let location = InputFile.name(file)
             switch to {
             case .potr:
                 let keys: PrivateKeyFile
@@ -76,8 +79,8 @@ extension OTRTool {
                     throw diagnostics.fatal(location, "\(error)", status: .malformedInput)
                 }
                 let chosen = keys.accounts.filter { a in
-                    (account.map { Array($0.utf8) == a.accountName } ?? true)
-                        && (protocolName.map { Array($0.utf8) == a.protocolName } ?? true)
+                    (account.map { $0.argumentBytes == a.accountName } ?? true)
+                        && (protocolName.map { $0.argumentBytes == a.protocolName } ?? true)
                 }
                 guard chosen.count == 1, let entry = chosen.first else {
                     let reason = chosen.isEmpty ? "holds no such account" : "holds \(chosen.count) accounts; choose one with --account and --protocol"
@@ -87,7 +90,7 @@ extension OTRTool {
                 if let output {
                     let exists = SecureFileWriter.exists(output)
                     if exists && !replace {
-                        throw diagnostics.fatal(output, "already exists; use --replace to replace it", status: .cannotCreate)
+                        throw diagnostics.fatal(output.argumentText, "already exists; use --replace to replace it", status: .cannotCreate)
                     }
                     try KeyFileStore.save(bytes, to: output, existed: exists, diagnostics: diagnostics)
                 } else {
@@ -103,11 +106,12 @@ extension OTRTool {
                 do { key = try PotrKeySerialisation.decode(input) } catch let error as OTRError {
                     throw diagnostics.fatal(location, "not a python-potr key: \(error)", status: .malformedInput)
                 }
-                let entry = AccountKey(accountName: account!, protocolName: protocolName!, key: key)
+                let (name, proto) = (account!.argumentBytes, protocolName!.argumentBytes)
+                let entry = AccountKey(accountName: name, protocolName: proto, key: key)
                 if let output {
                     var loaded = try KeyFileStore.loadPrivateKeys(output, diagnostics: diagnostics)
                     do { try loaded.file.add(entry, replacing: replace) } catch {
-                        throw diagnostics.fatal(output, "already holds a key for \(account!) (\(protocolName!)); use --replace to replace it",
+                        throw diagnostics.fatal(output.argumentText, "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
                                                 status: .cannotCreate)
                     }
                     let bytes = try KeyFileStore.serialise(loaded.file, diagnostics: diagnostics)

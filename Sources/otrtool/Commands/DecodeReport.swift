@@ -19,7 +19,7 @@ struct DecodeReport {
 
     func json(_ entry: DecodeSession.Entry) -> JSON {
         let location = entry.location
-        var fields: [(String, JSON)] = [("source", .string(location.source)), ("line", .int(location.line)),
+        var fields: [(String, JSON)] = [("source", .argument(location.source)), ("line", .int(location.line)),
                                         ("offset", .int(entry.item.offset))]
         switch entry.item.kind {
         case .plaintext(let text):

@@ -98,7 +98,7 @@ extension DecodeReport {
     /// "line N:" or "SOURCE:N:".
     private func writeLocation(_ location: SourceLocation, into rows: inout OutputBuffer) {
         if location.named {
-            TextEscaping.append(location.source, style: .line, to: &rows)
+            TextEscaping.append(location.source.argumentBytes, style: .line, to: &rows)
             rows.append(":")
         } else {
             rows.append("line ")

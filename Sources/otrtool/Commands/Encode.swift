@@ -41,7 +41,9 @@ struct EncodeOutputOptions: ParsableArguments {
 
     func write(_ message: [UInt8], to out: OutputSink) {
         if let xmppTo {
-            out.writeLine(XMPPStanza.message(body: message, to: xmppTo, from: xmppFrom))
+            // XML is UTF-8 text: bytes that are not become U+FFFD.
+            func text(_ argument: String) -> String { String(decoding: argument.argumentBytes, as: UTF8.self) }
+            out.writeLine(XMPPStanza.message(body: message, to: text(xmppTo), from: xmppFrom.map(text)))
         } else {
             out.write(bytes: message)
             out.write("\n")

@@ -75,7 +75,7 @@ extension OTRTool.Encode {
         func run() throws {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            wrapping.write(QueryMessage.encodedBytes(versions: try versionList(versions)) + Array(text.utf8), to: out)
+            wrapping.write(QueryMessage.encodedBytes(versions: try versionList(versions)) + text.argumentBytes, to: out)
         }
     }
 
@@ -93,7 +93,7 @@ extension OTRTool.Encode {
         func run() throws {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            wrapping.write(Array(text.utf8) + WhitespaceTag.encode(versions: try versionList(versions)), to: out)
+            wrapping.write(text.argumentBytes + WhitespaceTag.encode(versions: try versionList(versions)), to: out)
         }
     }
 
@@ -106,7 +106,7 @@ extension OTRTool.Encode {
         func run() throws {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            wrapping.write(Array(ErrorMessage.encode(text: text).utf8), to: out)
+            wrapping.write(Array(ErrorMessage.encode(text: "").utf8) + text.argumentBytes, to: out)
         }
     }
 
@@ -228,7 +228,7 @@ extension OTRTool.Encode {
                                       recipientKeyID: recipientKeyID, nextDHKey: MPI(bytes: try Hex.decode(nextDHKey)),
                                       counter: try Hex.decode(counter), encryptedMessage: [], mac: [],
                                       oldMACKeys: try Hex.decode(oldMACKeys))
-            let plaintext = DataPlaintext(message: Array(text.utf8), tlvs: try parsedTLVs())
+            let plaintext = DataPlaintext(message: text.argumentBytes, tlvs: try parsedTLVs())
             try message.seal(plaintext: plaintext.encoded, aesKey: aes, macKey: mac)
             let out = OutputSink.standardOutput()
             defer { out.flush() }

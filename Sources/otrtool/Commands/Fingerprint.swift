@@ -83,7 +83,7 @@ extension OTRTool {
                     guard let read = readInput("-", diagnostics: diagnostics) else { continue }
                     text = read
                 } else {
-                    text = Array(value.utf8)
+                    text = value.argumentBytes
                 }
                 do {
                     items.append(try FingerprintSources.publicKey(text: text, source: source))
@@ -102,7 +102,7 @@ extension OTRTool {
                 if matches == true { matched = true }
                 var link: String? = nil
                 if uri {
-                    guard let target = jid.map({ Array($0.utf8) }) ?? item.uriJID else {
+                    guard let target = jid.map({ $0.argumentBytes }) ?? item.uriJID else {
                         diagnostics.report(item.location, "this key names no account; give --jid for its URI", status: .usage)
                         continue
                     }
@@ -124,8 +124,8 @@ extension OTRTool {
         }
 
         func selected(_ item: FingerprintItem) -> Bool {
-            if let account, item.account != Array(account.utf8) { return false }
-            if let protocolName, item.protocolName != Array(protocolName.utf8) { return false }
+            if let account, item.account != account.argumentBytes { return false }
+            if let protocolName, item.protocolName != protocolName.argumentBytes { return false }
             return true
         }
 

@@ -20,7 +20,7 @@ struct FingerprintItem {
     var fingerprint: OTR.Fingerprint
     var publicKey: DSAPublicKey?
 
-    var location: String { line.map { "\(source):\($0)" } ?? source }
+    var location: String { line.map { "\(source.argumentText):\($0)" } ?? source.argumentText }
 
     /// The JID a URI names: the peer of a known fingerprint, else our account.
     var uriJID: [UInt8]? { username ?? account }
@@ -39,9 +39,9 @@ enum FingerprintSources {
                                     publicKey: a.key.publicKey)
                 }
             } catch let error as OTRError {
-                diagnostics.report(source, "\(error)", status: .malformedInput)
+                diagnostics.report(source.argumentText, "\(error)", status: .malformedInput)
             } catch {
-                diagnostics.report(source, "\(error)", status: .software)
+                diagnostics.report(source.argumentText, "\(error)", status: .software)
             }
             return []
         }
@@ -54,14 +54,14 @@ enum FingerprintSources {
                 if let pub = try? OTRPublicKey.decode(bytes) {
                     return [FingerprintItem(kind: .publicKey, source: source, fingerprint: pub.fingerprint, publicKey: pub)]
                 }
-                diagnostics.report(source, "neither a python-potr key nor an OTR public key: \(error)", status: .malformedInput)
+                diagnostics.report(source.argumentText, "neither a python-potr key nor an OTR public key: \(error)", status: .malformedInput)
                 return []
             }
         }
         if bytes.contains(0x09) {
             let (store, problems) = FingerprintStore.parse(bytes)
             for problem in problems {
-                diagnostics.report(source, problem.description, status: .malformedInput)
+                diagnostics.report(source.argumentText, problem.description, status: .malformedInput)
             }
             return store.entries.map { e in
                 FingerprintItem(kind: .knownFingerprint, source: source, line: e.line, account: e.accountName,
@@ -72,7 +72,7 @@ enum FingerprintSources {
         do {
             return [try publicKey(text: bytes, source: source)]
         } catch {
-            diagnostics.report(source, "not a key file, an otr.fingerprints file or an OTR public key: \(error)",
+            diagnostics.report(source.argumentText, "not a key file, an otr.fingerprints file or an OTR public key: \(error)",
                                status: .malformedInput)
             return []
         }
@@ -119,7 +119,7 @@ enum FingerprintReport {
 
     static func json(_ item: FingerprintItem, uri: String?, matches: Bool?) -> JSON {
         var fields: [(String, JSON)] = [
-            ("source", .string(item.source)),
+            ("source", .argument(item.source)),
             ("line", item.line.map { .int($0) } ?? .null),
             ("kind", .string(item.kind.rawValue)),
             ("account", item.account.map { .text($0) } ?? .null),

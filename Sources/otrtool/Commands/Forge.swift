@@ -165,7 +165,7 @@ extension OTRTool.Forge {
         func run() throws {
             let aes = try readKey(aesKey, "--aes-key", count: 16)
             let mac = try macKey.map { try readKey($0, "--mac-key", count: 20) }
-            let plaintext = DataPlaintext(message: Array(text.utf8), tlvs: try parseTLVs(tlvs, option: "--tlv"))
+            let plaintext = DataPlaintext(message: text.argumentBytes, tlvs: try parseTLVs(tlvs, option: "--tlv"))
             let newCounter = try counter.map { try Hex.decode($0) }
             let diagnostics = Diagnostics(command: "forge reencrypt")
             let out = OutputSink.standardOutput()
@@ -235,8 +235,8 @@ extension OTRTool.Forge {
             guard (old == nil) != (oldHex == nil), (new == nil) != (newHex == nil) else {
                 throw ValidationError("give exactly one of --old and --old-hex, and one of --new and --new-hex")
             }
-            let o = try old.map { Array($0.utf8) } ?? Hex.decode(oldHex!)
-            let n = try new.map { Array($0.utf8) } ?? Hex.decode(newHex!)
+            let o = try old.map { $0.argumentBytes } ?? Hex.decode(oldHex!)
+            let n = try new.map { $0.argumentBytes } ?? Hex.decode(newHex!)
             guard o.count == n.count else {
                 throw ValidationError("the old text is \(o.count) bytes and the new \(n.count); they must be equally long")
             }

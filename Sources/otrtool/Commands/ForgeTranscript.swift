@@ -43,20 +43,20 @@ extension OTRTool.Forge {
             for spec in modifications {
                 let parts = spec.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
                 guard parts.count == 4, let line = Int(parts[0]), line > 0, let offset = Int(parts[1]), offset >= 0 else {
-                    throw ValidationError("--modify \(spec): expected LINE:OFFSET:OLD:NEW")
+                    throw ValidationError("--modify \(spec.argumentText): expected LINE:OFFSET:OLD:NEW")
                 }
-                let old = Array(parts[2].utf8), new = Array(parts[3].utf8)
+                let old = String(parts[2]).argumentBytes, new = String(parts[3]).argumentBytes
                 guard old.count == new.count else {
-                    throw ValidationError("--modify \(spec): OLD is \(old.count) bytes and NEW \(new.count); they must be equally long")
+                    throw ValidationError("--modify \(spec.argumentText): OLD is \(old.count) bytes and NEW \(new.count); they must be equally long")
                 }
                 result.append(Edit(line: line, change: .modify(offset: offset, old: old, new: new)))
             }
             for spec in rewrites {
                 let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
                 guard parts.count == 2, let line = Int(parts[0]), line > 0 else {
-                    throw ValidationError("--rewrite \(spec): expected LINE:TEXT")
+                    throw ValidationError("--rewrite \(spec.argumentText): expected LINE:TEXT")
                 }
-                result.append(Edit(line: line, change: .rewrite(text: Array(parts[1].utf8))))
+                result.append(Edit(line: line, change: .rewrite(text: String(parts[1]).argumentBytes)))
             }
             return result
         }

@@ -43,7 +43,7 @@ enum FragmentReport {
     static func splitJSON(location: SourceLocation, fragment: [UInt8], k: Int?, n: Int?,
                           form: FragmentForm, sender: UInt32, receiver: UInt32) -> JSON {
         var fields: [(String, JSON)] = [
-            ("source", .string(location.source)),
+            ("source", .argument(location.source)),
             ("line", .int(location.line)),
             ("fragmented", .bool(k != nil)),
             ("k", k.map { .int($0) } ?? .null),
@@ -62,9 +62,9 @@ enum FragmentReport {
         let first = positions.location(message.firstPosition)
         var fields: [(String, JSON)] = [
             ("event", .string("message")),
-            ("source", .string(last.source)),
+            ("source", .argument(last.source)),
             ("line", .int(last.line)),
-            ("first_source", .string(first.source)),
+            ("first_source", .argument(first.source)),
             ("first_line", .int(first.line)),
             ("fragmented", .bool(true)),
         ]
@@ -81,9 +81,9 @@ enum FragmentReport {
     static func unfragmentedJSON(_ line: [UInt8], location: SourceLocation) -> JSON {
         var fields: [(String, JSON)] = [
             ("event", .string("message")),
-            ("source", .string(location.source)),
+            ("source", .argument(location.source)),
             ("line", .int(location.line)),
-            ("first_source", .string(location.source)),
+            ("first_source", .argument(location.source)),
             ("first_line", .int(location.line)),
             ("fragmented", .bool(false)),
             ("length", .int(line.count)),
@@ -97,7 +97,7 @@ enum FragmentReport {
         var fields: [(String, JSON)] = [
             ("event", .string("problem")),
             ("kind", .string(problem.kind.rawValue)),
-            ("source", .string(location.source)),
+            ("source", .argument(location.source)),
             ("line", .int(location.line)),
         ]
         fields += streamFields(problem.stream)

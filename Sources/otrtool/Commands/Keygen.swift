@@ -57,6 +57,8 @@ extension OTRTool {
 
         func validate() throws {
             guard !protocolName.isEmpty else { throw ValidationError("--protocol must not be empty") }
+            if keyFile == "" { throw ValidationError("--key-file needs a file name, not an empty one") }
+            if instanceTags == "" { throw ValidationError("--instance-tags needs a file name, not an empty one") }
             // A key file holds any name; otr.instance_tags is tab-separated lines.
             if instanceTags != nil, (account + protocolName).utf8.contains(where: { $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
                 throw ValidationError("with --instance-tags, --account and --protocol must not contain tabs or line breaks")
@@ -64,7 +66,7 @@ extension OTRTool {
             if seed != nil {
                 for path in [keyFile, instanceTags].compactMap({ $0 }) {
                     if let reason = ClientKeyPaths.clientUse(of: path) {
-                        throw ValidationError("--seed makes an insecure key; refusing to write \(path) (\(reason))")
+                        throw ValidationError("--seed makes an insecure key; refusing to write \(path.argumentText) (\(reason))")
                     }
                 }
             }
@@ -72,27 +74,31 @@ extension OTRTool {
 
         func run() throws {
             let diagnostics = Diagnostics(command: "keygen")
-            let name = Array(account.utf8), proto = Array(protocolName.utf8)
+            let name = account.argumentBytes, proto = protocolName.argumentBytes
             let random: RandomSource
             if let seed {
                 writeStandardError("otrtool keygen: WARNING: --seed makes an INSECURE key: anyone who knows the seed text has the private key. Use it for test vectors only.")
-                random = DeterministicRandom(seedText: seed)
+                random = DeterministicRandom(seed: seed.argumentBytes)
             } else {
                 random = SystemRandom(level: .veryStrong)
             }
 
-            // Read and check everything that will be rewritten before the
-            // slow part, so a refusal costs nothing.
+            // Read and check everything that will be rewritten, and that
+            // the files can be written, before the slow part, so a refusal
+            // costs nothing.
             var keys: (file: PrivateKeyFile, existed: Bool)? = nil
             if let keyFile {
+                try KeyFileStore.checkTarget(keyFile, option: "--key-file", diagnostics: diagnostics)
                 keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
                 if !replace, keys!.file.account(name, protocolName: proto) != nil {
-                    throw diagnostics.fatal(keyFile, "already holds a key for \(account) (\(protocolName)); use --replace to replace it",
+                    throw diagnostics.fatal(keyFile.argumentText,
+                                            "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
                                             status: .cannotCreate)
                 }
             }
             var tags: (file: InstanceTagFile, existed: Bool)? = nil
             if let instanceTags {
+                try KeyFileStore.checkTarget(instanceTags, option: "--instance-tags", diagnostics: diagnostics)
                 tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
             }
 
@@ -122,7 +128,7 @@ extension OTRTool {
                     try file.set(fresh, accountName: name, protocolName: proto)
                     let bytes: [UInt8]
                     do { bytes = try file.serialised() } catch let error as OTRError {
-                        throw diagnostics.fatal(instanceTags, error.description, status: .usage)
+                        throw diagnostics.fatal(instanceTags.argumentText, error.description, status: .usage)
                     }
                     try KeyFileStore.save(bytes, to: instanceTags, existed: loaded.existed, diagnostics: diagnostics)
                     tag = fresh
@@ -131,15 +137,13 @@ extension OTRTool {
 
             let fingerprint = key.publicKey.fingerprint
             if output.json {
-                var fields: [(String, JSON)] = [
-                    ("account", .string(account)),
-                    ("protocol", .string(protocolName)),
+                var fields: [(String, JSON)] = JSON.textField("account", name) + JSON.textField("protocol", proto) + [
                     ("fingerprint", .string(fingerprint.human)),
                     ("fingerprint_hex", .hex(fingerprint.bytes)),
                     ("public_key", .hex(key.publicKey.encoded)),
-                    ("key_file", keyFile.map { .string($0) } ?? .null),
+                    ("key_file", keyFile.map { .argument($0) } ?? .null),
                     ("instance_tag", tag.map { .string($0.hex) } ?? .null),
-                    ("instance_tags_file", instanceTags.map { .string($0) } ?? .null),
+                    ("instance_tags_file", instanceTags.map { .argument($0) } ?? .null),
                     ("seeded", .bool(seed != nil)),
                 ]
                 if keyFile == nil {
@@ -153,7 +157,7 @@ extension OTRTool {
                 out.write(bytes: bytes.octets)
             } else {
                 out.writeLine("\(display(name))\t\(display(proto))\t\(fingerprint.human)")
-                if let tag { out.writeLine(TextEscaping.line("instance tag \(tag.hex) in \(instanceTags!)")) }
+                if let tag { out.writeLine(TextEscaping.line("instance tag \(tag.hex) in \(instanceTags!.argumentText)")) }
             }
             out.flush()
             try diagnostics.finish()

@@ -73,7 +73,7 @@ extension OTRTool {
                 return
             }
             if let makeTag {
-                let tagged = Array(text.utf8) + WhitespaceTag.encode(versions: try Self.versions(makeTag))
+                let tagged = text.argumentBytes + WhitespaceTag.encode(versions: try Self.versions(makeTag))
                 out.write(bytes: tagged)
                 out.write("\n")
                 return

@@ -106,7 +106,7 @@ enum ParseTagReport {
             return .object(fields)
         }
         let fields: [(String, JSON)] = [
-            ("source", .string(location.source)),
+            ("source", .argument(location.source)),
             ("line", .int(location.line)),
             ("findings", .array(items)),
             ("best_version", bestVersion(findings).flatMap(\.number).map { .int($0) } ?? .null),

@@ -141,7 +141,7 @@ extension OTRTool {
                 guard !peer.isEmpty else { throw OTRError.invalidArgument("username", "is empty") }
                 // Tabs and line breaks cannot stand in the file; no control
                 // character belongs in a name shown on a terminal.
-                if peer.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
+                if peer.argumentBytes.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
                     throw OTRError.invalidArgument("username", "holds a tab, line break or other control character")
                 }
             } catch {
@@ -154,9 +154,9 @@ extension OTRTool {
 
         func run() throws {
             let diagnostics = Diagnostics(command: "session")
-            let name = Array(account.utf8), proto = Array(protocolName.utf8)
+            let name = account.argumentBytes, proto = protocolName.argumentBytes
             guard SecureFileWriter.exists(keyFile) else {
-                throw diagnostics.fatal(nil, "cannot open \(display(Array(keyFile.utf8))): No such file or directory", status: .noInput)
+                throw diagnostics.fatal(nil, "cannot open \(display(keyFile.argumentBytes)): No such file or directory", status: .noInput)
             }
             let keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
             guard let key = keys.file.account(name, protocolName: proto) else {
@@ -165,7 +165,7 @@ extension OTRTool {
             let random: RandomSource
             if let insecureSeed {
                 writeStandardError("otrtool session: WARNING: --insecure-seed makes every key of this session predictable. Use it for test vectors only.")
-                random = DeterministicRandom(seedText: insecureSeed)
+                random = DeterministicRandom(seed: insecureSeed.argumentBytes)
             } else {
                 random = SystemRandom(level: .strong)
             }
@@ -196,7 +196,7 @@ extension OTRTool {
                 default:
                     return
                 }
-                guard let theirs, store.record(username: Array(peer.utf8), accountName: name, protocolName: proto,
+                guard let theirs, store.record(username: peer.argumentBytes, accountName: name, protocolName: proto,
                                                fingerprint: theirs, trust: trust) else { return }
                 let bytes: [UInt8]
                 do { bytes = try store.serialised() } catch { throw diagnostics.fatal(path, "\(error)", status: .usage) }
@@ -335,7 +335,7 @@ extension OTRTool {
             if let instanceTag, let tag = InstanceTag(hex: instanceTag) { return tag }
             if let instanceTags {
                 let tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
-                if let tag = tags.file.tag(accountName: Array(account.utf8), protocolName: Array(protocolName.utf8)) { return tag }
+                if let tag = tags.file.tag(accountName: account.argumentBytes, protocolName: protocolName.argumentBytes) { return tag }
                 throw diagnostics.fatal(instanceTags, "holds no instance tag for \(account) (\(protocolName))", status: .noInput)
             }
             return InstanceTagFile.newTag(random: random)

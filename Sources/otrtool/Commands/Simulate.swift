@@ -85,7 +85,7 @@ extension OTRTool {
             // The transcript prints the long-term private keys: never those
             // of a real chat client.
             if let keyFile, let reason = ClientKeyPaths.clientUse(of: keyFile) {
-                throw ValidationError("simulate prints the private keys it uses; refusing \(keyFile) (\(reason))")
+                throw ValidationError("simulate prints the private keys it uses; refusing \(keyFile.argumentText) (\(reason))")
             }
             if let version, version != 2 && version != 3 { throw ValidationError("--protocol-version must be 2 or 3") }
             if let fragment, fragment != 0, fragment < Fragmenter.minimumMessageSize(.v3) {
@@ -96,15 +96,20 @@ extension OTRTool {
         func run() throws {
             let diagnostics = Diagnostics(command: "simulate")
             writeStandardError("otrtool simulate: WARNING: INSECURE by design: every key comes from the seed and every secret is printed. Use it for test vectors only.")
-            let random = DeterministicRandom(seedText: seed)
+            let random = DeterministicRandom(seed: seed.argumentBytes)
             let names = ["alice", "bob"]
-            let accounts = [aliceAccount, bobAccount]
+            // The transcript shows names as text (U+FFFD for bytes that are
+            // not UTF-8); the key file is searched for their bytes.
+            let accounts = [aliceAccount, bobAccount].map { String(decoding: $0.argumentBytes, as: UTF8.self) }
+            let shownProtocol = String(decoding: protocolName.argumentBytes, as: UTF8.self)
             var keys: [DSAPrivateKey] = []
             if let keyFile {
                 let file = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
-                for account in accounts {
-                    guard let entry = file.file.account(Array(account.utf8), protocolName: Array(protocolName.utf8)) else {
-                        throw diagnostics.fatal(keyFile, "holds no key for \(account) (\(protocolName))", status: .noInput)
+                for account in [aliceAccount, bobAccount] {
+                    let (name, proto) = (account.argumentBytes, protocolName.argumentBytes)
+                    guard let entry = file.file.account(name, protocolName: proto) else {
+                        throw diagnostics.fatal(keyFile.argumentText, "holds no key for \(display(name)) (\(display(proto)))",
+                                                status: .noInput)
                     }
                     keys.append(entry.key)
                 }
@@ -133,7 +138,8 @@ extension OTRTool {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             var network = SimulatedNetwork(sessions: sessions, names: names, clock: clock, format: wireOnly ? .wire : (output.json ? .json : .text), out: out)
-            network.start(seed: seed, keys: keys, accounts: accounts, protocolName: protocolName, fragment: fragment)
+            network.start(seed: String(decoding: seed.argumentBytes, as: UTF8.self), keys: keys, accounts: accounts,
+                          protocolName: shownProtocol, fragment: fragment)
             input.forEachLine(diagnostics: diagnostics) { location, line in
                 do {
                     try network.run(line, at: location.description)

@@ -23,12 +23,12 @@ enum ClientKeyPaths {
             return "\(base) is the name a chat client gives its OTR file"
         }
         let absolute = resolved(path)
-        let home = getenv("HOME").map { String(cString: $0) } ?? ""
+        let home = getenv("HOME").map { argumentString($0) } ?? ""
         for directory in directories {
             let full = directory.hasPrefix("/") ? directory : "\(home)/\(directory)"
             guard !home.isEmpty || directory.hasPrefix("/") else { continue }
             if absolute == full || absolute.hasPrefix(full + "/") {
-                return "\(full) belongs to a chat client"
+                return "\(full.argumentText) belongs to a chat client"
             }
         }
         return nil
@@ -39,14 +39,20 @@ enum ClientKeyPaths {
     static func resolved(_ path: String) -> String {
         let parent = SecureFileWriter.parentDirectory(of: path)
         let base = path.split(separator: "/").last.map(String.init) ?? path
-        if let real = realpath(parent, nil) {
+        if let real = parent.withArgumentCString({ realpath($0, nil) }) {
             defer { free(real) }
-            let dir = String(cString: real)
+            let dir = argumentString(real)
             return dir == "/" ? "/\(base)" : "\(dir)/\(base)"
         }
         if path.hasPrefix("/") { return path }
         guard let cwd = getcwd(nil, 0) else { return path }
         defer { free(cwd) }
-        return String(cString: cwd) + "/" + path
+        return argumentString(cwd) + "/" + path
+    }
+
+    /// A path the system gave, in the form arguments take (`ArgumentBytes`).
+    private static func argumentString(_ path: UnsafePointer<CChar>) -> String {
+        ArgumentBytes.string(from: UnsafeBufferPointer(start: UnsafeRawPointer(path).assumingMemoryBound(to: UInt8.self),
+                                                       count: strlen(path)))
     }
 }

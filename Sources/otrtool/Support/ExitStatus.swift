@@ -1,6 +1,7 @@
 /// otrtool's exit statuses, documented in the manual and kept stable.
 /// When a batch meets several problems the most severe status wins:
-/// malformed input (2) over a failed check (1).
+/// malformed input (2) over a failed check (1), and the first of those
+/// from 64 up over both.
 enum ExitStatus: Int32, CaseIterable {
     /// Everything read was understood and every check passed.
     case success = 0
@@ -12,13 +13,14 @@ enum ExitStatus: Int32, CaseIterable {
     case malformedInput = 2
     /// The command line was wrong (unknown option, bad value).
     case usage = 64
-    /// An input file could not be opened or read.
+    /// An input could not be opened, or is no file to read (a
+    /// directory); the run went on with the next.
     case noInput = 66
-    /// An internal error: a bug in otrtool.
+    /// An internal error: a bug in otrtool, or memory exhausted.
     case software = 70
     /// An output file could not be created.
     case cannotCreate = 73
-    /// Reading or writing failed part-way.
+    /// Reading failed part-way, or a write failed.
     case ioError = 74
 
     var summary: String {
@@ -27,10 +29,10 @@ enum ExitStatus: Int32, CaseIterable {
         case .checkFailed: "a check failed (MAC, signature, fingerprint, SMP)"
         case .malformedInput: "malformed input (the run goes on to the next message)"
         case .usage: "usage error"
-        case .noInput: "an input file cannot be opened"
-        case .software: "internal error"
+        case .noInput: "an input cannot be opened, or is a directory (the run goes on with the next)"
+        case .software: "internal error, or memory exhausted"
         case .cannotCreate: "an output file cannot be created"
-        case .ioError: "input/output error"
+        case .ioError: "input/output error: a read failed part-way, or a write failed"
         }
     }
 

@@ -40,16 +40,13 @@ struct InputOptions: ParsableArguments {
         let maxLineLength = self.maxLineLength
         for source in sources {
             let fd: Int32
-            if source == "-" {
-                fd = 0
-            } else {
-                fd = open(source, O_RDONLY | O_CLOEXEC)
-                if fd < 0 {
-                    diagnostics.report(nil, "cannot open \(source): \(String(cString: strerror(errno)))", status: .noInput)
-                    continue
-                }
+            switch InputFile.open(source) {
+            case .success(let opened): fd = opened
+            case .failure(let failure):
+                diagnostics.report(nil, failure.description, status: failure.status)
+                continue
             }
-            defer { if fd != 0 { close(fd) } }
+            defer { InputFile.close(fd) }
             var reader = LineReader(fd: fd, maximumLineLength: maxLineLength, delimiter: delimiter)
             var number = 0
             while let line = reader.next() {
@@ -66,8 +63,7 @@ struct InputOptions: ParsableArguments {
                 }
             }
             if let err = reader.readError {
-                diagnostics.report(nil, "reading \(source == "-" ? "standard input" : source): \(String(cString: strerror(err)))",
-                                   status: .ioError)
+                diagnostics.report(nil, "reading \(InputFile.name(source)): \(String(cString: strerror(err)))", status: .ioError)
             }
         }
     }
@@ -81,5 +77,5 @@ struct SourceLocation: CustomStringConvertible {
     let line: Int
     let named: Bool
 
-    var description: String { named ? "\(TextEscaping.line(source)):\(line)" : "line \(line)" }
+    var description: String { named ? "\(TextEscaping.line(source.argumentText)):\(line)" : "line \(line)" }
 }

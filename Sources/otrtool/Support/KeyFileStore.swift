@@ -15,7 +15,7 @@ enum KeyFileStore {
         do {
             return (try PrivateKeyFile(parsing: bytes), true)
         } catch let error as OTRError {
-            throw diagnostics.fatal(path, "\(error); the file is left unchanged", status: .malformedInput)
+            throw diagnostics.fatal(path.argumentText, "\(error); the file is left unchanged", status: .malformedInput)
         }
     }
 
@@ -35,7 +35,7 @@ enum KeyFileStore {
         guard SecureFileWriter.exists(path) else { return (empty, false) }
         let (file, problems) = parse(try readFile(path, diagnostics: diagnostics))
         if let first = problems.first {
-            throw diagnostics.fatal(path, "\(first); the file is left unchanged", status: .malformedInput)
+            throw diagnostics.fatal(path.argumentText, "\(first); the file is left unchanged", status: .malformedInput)
         }
         return (file, true)
     }
@@ -51,6 +51,15 @@ enum KeyFileStore {
     static func save(_ bytes: some ContiguousOctets, to path: String, existed: Bool, diagnostics: Diagnostics) throws {
         do {
             try SecureFileWriter.write(bytes, to: path, replacingExisting: existed)
+        } catch let failure as SecureFileWriter.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
+    /// Refuses, before any work, a target `save` could not write.
+    static func checkTarget(_ path: String, option: String, diagnostics: Diagnostics) throws {
+        do {
+            try SecureFileWriter.checkTarget(path, option: option)
         } catch let failure as SecureFileWriter.Failure {
             throw diagnostics.fatal(nil, failure.description, status: failure.status)
         }

@@ -57,8 +57,8 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         switch origin {
         case .argv: "hex on the command line"
         case .invalid: "an invalid value"
-        case .file(let p): "file \(p)"
-        case .environment(let n): "environment variable \(n)"
+        case .file(let p): "file \(p.argumentText)"
+        case .environment(let n): "environment variable \(n.argumentText)"
         case .descriptor(let fd): "file descriptor \(fd)"
         }
     }
@@ -71,17 +71,18 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         case .invalid(let reason):
             throw SecretError("\(name): \(reason)")
         case .environment(let variable):
-            guard let value = getenv(variable) else {
-                throw SecretError("\(name): environment variable \(variable) is not set")
+            guard let value = variable.withArgumentCString({ getenv($0) }) else {
+                throw SecretError("\(name): environment variable \(variable.argumentText) is not set")
             }
             return try decode(Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
                                                         count: strlen(value))), name: name)
         case .file(let path):
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                throw SecretError("\(name): cannot open \(path): \(String(cString: strerror(errno)))", status: .noInput)
+            let fd: Int32
+            switch InputFile.open(path) {
+            case .success(let opened): fd = opened
+            case .failure(let failure): throw SecretError("\(name): \(failure.description)", status: failure.status)
             }
-            defer { close(fd) }
+            defer { InputFile.close(fd) }
             return try decode(readAll(fd, name: name), name: name)
         case .descriptor(let fd):
             return try decode(readAll(fd, name: name), name: name)

@@ -20,52 +20,75 @@ enum SecureFileWriter {
     /// when true the caller has read the old file and this replaces it.
     static func write(_ bytes: some ContiguousOctets, to path: String, replacingExisting: Bool) throws {
         let directory = parentDirectory(of: path)
-        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-        var template = Array("\(directory)/.\(base).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw Failure(description: "cannot create a temporary file in \(directory): \(errnoText())", status: .cannotCreate)
-        }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let temporary = try createTemporary(in: directory, for: path)
         var committed = false
-        defer { if !committed { unlink(temporary) } }
+        defer { if !committed { unlink(temporary.name) } }
         do {
-            defer { close(fd) }
-            guard fchmod(fd, 0o600) == 0 else {
-                throw Failure(description: "cannot set mode 0600 on \(temporary): \(errnoText())", status: .cannotCreate)
+            defer { close(temporary.fd) }
+            guard fchmod(temporary.fd, 0o600) == 0 else {
+                throw Failure(description: "cannot set mode 0600 on \(temporary.shown): \(errnoText())", status: .cannotCreate)
             }
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw Failure(description: "writing \(temporary): \(errnoText())", status: .ioError)
-                    }
-                    offset += n
-                }
+            let failure = bytes.withUnsafeBytes { StandardStreams.writeAll(temporary.fd, $0) }
+            if let failure {
+                throw Failure(description: "writing \(temporary.shown): \(String(cString: strerror(failure)))", status: .ioError)
             }
-            guard fsync(fd) == 0 else {
-                throw Failure(description: "fsync \(temporary): \(errnoText())", status: .ioError)
+            guard fsync(temporary.fd) == 0 else {
+                throw Failure(description: "fsync \(temporary.shown): \(errnoText())", status: .ioError)
             }
         }
+        let target = path.argumentBytes + [0]
         if replacingExisting {
-            guard rename(temporary, path) == 0 else {
-                throw Failure(description: "cannot replace \(path): \(errnoText())", status: .cannotCreate)
+            guard rename(temporary.name, target.cString) == 0 else {
+                throw Failure(description: "cannot replace \(path.argumentText): \(errnoText())", status: .cannotCreate)
             }
         } else {
-            guard link(temporary, path) == 0 else {
+            guard link(temporary.name, target.cString) == 0 else {
                 let reason = errno == EEXIST ? "it already exists" : errnoText()
-                throw Failure(description: "cannot create \(path): \(reason)", status: .cannotCreate)
+                throw Failure(description: "cannot create \(path.argumentText): \(reason)", status: .cannotCreate)
             }
-            unlink(temporary)
+            unlink(temporary.name)
         }
         committed = true
-        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let dirFD = directory.withArgumentCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         if dirFD >= 0 {
             _ = fsync(dirFD)
             close(dirFD)
         }
+    }
+
+    /// Checks, before the work that makes its contents, that `write` can
+    /// create `path`: it names no directory, and a file can be created
+    /// beside it (tried for real: permissions alone do not tell, e.g. for
+    /// root or on a read-only file system).
+    static func checkTarget(_ path: String, option: String) throws {
+        guard !path.isEmpty else {
+            throw Failure(description: "\(option) needs a file name, not an empty one", status: .usage)
+        }
+        var st = stat()
+        if path.withArgumentCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFDIR {
+            throw Failure(description: "cannot create \(path.argumentText): \(String(cString: strerror(EISDIR)))",
+                          status: .cannotCreate)
+        }
+        let probe = try createTemporary(in: parentDirectory(of: path), for: path)
+        close(probe.fd)
+        unlink(probe.name)
+    }
+
+    /// A file of our own beside `path`, created exclusively (mkstemp:
+    /// mode 0600 and a name no one else has).
+    private static func createTemporary(in directory: String, for path: String) throws -> (fd: Int32, name: [CChar], shown: String) {
+        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        var template = ("\(directory)/.\(base).tmp-XXXXXX").argumentBytes.map { CChar(bitPattern: $0) } + [0]
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw Failure(description: "cannot create a temporary file in \(directory.argumentText): \(errnoText())",
+                          status: .cannotCreate)
+        }
+        let shown = template.withUnsafeBufferPointer { buffer in
+            ArgumentBytes.string(from: UnsafeBufferPointer(start: UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                                                           count: buffer.count - 1)).argumentText
+        }
+        return (fd, template, shown)
     }
 
     static func parentDirectory(of path: String) -> String {
@@ -76,7 +99,7 @@ enum SecureFileWriter {
 
     static func exists(_ path: String) -> Bool {
         var st = stat()
-        return lstat(path, &st) == 0
+        return path.withArgumentCString { lstat($0, &st) } == 0
     }
 }
 
@@ -90,11 +113,12 @@ enum FileContents {
     }
 
     static func read(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw Failure(description: "cannot open \(path): \(errnoText())", status: .noInput)
+        let fd: Int32
+        switch InputFile.open(path) {
+        case .success(let opened): fd = opened
+        case .failure(let failure): throw Failure(description: failure.description, status: failure.status)
         }
-        defer { if fd != 0 { close(fd) } }
+        defer { InputFile.close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
@@ -113,10 +137,15 @@ enum FileContents {
         return out
     }
 
-    static func displayName(_ path: String) -> String { path == "-" ? "standard input" : path }
+    static func displayName(_ path: String) -> String { InputFile.name(path) }
 }
 
 func errnoText() -> String { String(cString: strerror(errno)) }
+
+extension [UInt8] {
+    /// NUL-terminated bytes as the C string the system calls take.
+    var cString: [CChar] { map { CChar(bitPattern: $0) } }
+}
 
 extension Diagnostics {
     /// Reports a problem that ends the run and returns the error to throw.

@@ -153,7 +153,7 @@ struct SessionEventRenderer {
     }
 
     private func text(_ event: SessionEvent) -> String? {
-        let peer = TextEscaping.escaped(Array(self.peer.utf8))
+        let peer = TextEscaping.escaped(self.peer.argumentBytes)
         switch event {
         case .message(let text, let tlvs, let encrypted, let warning):
             var line = "\(encrypted ? "private" : "plaintext") message from \(peer): \(TextEscaping.escaped(text))"
