@@ -8,23 +8,31 @@ import Testing
 final class LiveProcess {
     let name: String
     let process = Process()
-    let input = Pipe()
+    /// Our end of the party's standard input: a socket, written with
+    /// MSG_NOSIGNAL, so that a party that ended is an error of the test
+    /// talking to it, not a SIGPIPE that ends the whole run (and SIGPIPE
+    /// keeps its default for every other process the tests start).
+    private let input: Int32
     let output = Pipe()
     var buffer = Data()
     /// Every event received so far, in order.
     private(set) var events: [[String: Any]] = []
 
     init(name: String, executable: URL, arguments: [String]) throws {
-        // A party that ended is an error of the test that talks to it, not
-        // a signal that ends the whole test run.
-        signal(SIGPIPE, SIG_IGN)
         self.name = name
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0 else {
+            throw PeerError("socketpair: \(String(cString: strerror(errno)))")
+        }
+        input = ends[1]
+        let theirs = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
         process.executableURL = executable
         process.arguments = arguments
-        process.standardInput = input
+        process.standardInput = theirs
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        try theirs.close()
     }
 
     /// The libotr peer (Tests/Peers/libotr) with these arguments.
@@ -57,10 +65,13 @@ final class LiveProcess {
 
     /// Writes `line` and returns the events up to its "done" event.
     func send(_ line: String) throws -> [[String: Any]] {
-        do {
-            try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
-        } catch {
-            throw PeerError("\(name) ended before reading \(line.prefix(60)): \(error)")
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(input, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw PeerError("\(name) ended before reading \(line.prefix(60)): \(String(cString: strerror(errno)))") }
+            offset += n
         }
         var caused: [[String: Any]] = []
         while true {
@@ -92,8 +103,13 @@ final class LiveProcess {
         }
     }
 
+    private var closed = false
+
     func close() {
-        try? input.fileHandleForWriting.close()
+        if !closed {
+            closed = true
+            Glibc.close(input)
+        }
         process.waitUntilExit()
     }
 }
