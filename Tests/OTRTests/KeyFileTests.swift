@@ -171,7 +171,36 @@ struct KeyFileTests {
         #expect(store.entries[0].trust == Array("verified".utf8))
         #expect(store.entries[1].isTrusted == false)
         #expect(store.entries[1].line == 2)
-        #expect(try store.serialised() == Array(Self.libotrFingerprints.utf8))
+        // Written back unchanged: the file's own bytes, not libotr's layout.
+        #expect(try store.serialised() == Array(input.utf8))
+        // The same entries in a new store are written as libotr writes them.
+        #expect(try FingerprintStore(entries: store.entries.map { var e = $0; e.line = nil; return e }).serialised()
+                == Array(Self.libotrFingerprints.utf8))
+    }
+
+    @Test("a rewritten store keeps every line it leaves alone byte for byte; a changed entry is written as libotr writes it, at the end")
+    func fingerprintStoresChangeOnlyWhatChanged() throws {
+        let fp1 = "AABBCCDDEEFF00112233445566778899AABBCCDD", fp2 = String(repeating: "12", count: 20)
+        let input = "bob\ta\tprpl-jabber\t\(fp1)\r\n" + "\n" + "carol\ta\tprpl-irc\t\(fp2)\ttrusted-by-hand\n"
+        var store = try FingerprintStore(rewriting: Array(input.utf8))
+        #expect(store.entries.count == 2)
+        #expect(try store.serialised() == Array(input.utf8))
+        #expect(store.record(username: Array("bob".utf8), accountName: Array("a".utf8), protocolName: Array("prpl-jabber".utf8),
+                             fingerprint: try Fingerprint(parsing: fp1), trust: Array("smp".utf8)))
+        #expect(store.record(username: Array("dave".utf8), accountName: Array("a".utf8), protocolName: Array("xmpp".utf8),
+                             fingerprint: try Fingerprint(parsing: fp2)))
+        #expect(String(decoding: try store.serialised(), as: UTF8.self)
+                == "\n" + "carol\ta\tprpl-irc\t\(fp2)\ttrusted-by-hand\n"
+                + "bob\ta\tprpl-jabber\t\(fp1.lowercased())\tsmp\n" + "dave\ta\txmpp\t\(fp2)\t\n")
+    }
+
+    @Test("only a file of fingerprints is rewritten: a key file, an instance-tag file or a line libotr skips is refused", arguments: [
+        "(privkeys\n (account\n(name x)\n )\n)\n",
+        InstanceTagFile.header + "\na\tp\t00000100\n",
+        "u\ta\tp\t" + String(repeating: "ab", count: 20) + "\nnot a fingerprint line\n",
+    ])
+    func onlyFingerprintFilesAreRewritten(_ text: String) throws {
+        #expect(throws: OTRError.self) { try FingerprintStore(rewriting: Array(text.utf8)) }
     }
 
     @Test func fingerprintLinesLibotrSkipsAreReported() throws {
@@ -194,11 +223,56 @@ struct KeyFileTests {
         #expect(problems[0].reason.contains("below 0x00000100"))
         var edited = file
         try edited.set(InstanceTag(0x100), accountName: Array("bob".utf8), protocolName: Array("irc".utf8))
+        // Lines libotr skips are not otrtool's to drop: they stay as they were.
+        #expect(String(decoding: try edited.serialised(), as: UTF8.self) == input + "bob\tirc\t00000100\n")
+        try edited.set(InstanceTag(0x200), accountName: Array("alice@example.org".utf8), protocolName: Array("prpl-jabber".utf8))
         #expect(String(decoding: try edited.serialised(), as: UTF8.self)
-                == InstanceTagFile.header + "\nalice@example.org\tprpl-jabber\t1a2b3c4d\nbob\tirc\t00000100\n")
+                == InstanceTagFile.header + "\nbob\tirc\t000000ff\nshort\tx\t123\nbob\tirc\t00000100\nalice@example.org\tprpl-jabber\t00000200\n")
+        let fresh = InstanceTagFile(entries: [.init(accountName: Array("a".utf8), protocolName: Array("p".utf8), tag: InstanceTag(0x100))])
+        #expect(String(decoding: try fresh.serialised(), as: UTF8.self) == InstanceTagFile.header + "\na\tp\t00000100\n")
         #expect(throws: OTRError.self) { try edited.set(InstanceTag(0xff), accountName: [0x61], protocolName: [0x62]) }
         let random = DeterministicRandom(seedText: "tags")
         for _ in 0..<50 { #expect(InstanceTagFile.newTag(random: random).isValidSender) }
+    }
+
+    @Test("an instance-tag file is empty, starts with libotr's warning line or holds an entry; a key file is none of these",
+          arguments: [
+              ("", true), ("\n\n", true), (InstanceTagFile.header + "\n", true), (InstanceTagFile.header + "\r\n# mine\n", true),
+              ("a\tp\t00000100\n", true), ("# note\na\tp\t00000100\n", true),
+              ("(privkeys\n (account\n(name x)\n(protocol p)\n )\n)\n", false), ("hello\n", false), ("WARNING\n", false),
+          ])
+    func instanceTagFilesAreRecognised(_ text: String, _ accepted: Bool) throws {
+        let (file, problems) = InstanceTagFile.parse(Array(text.utf8))
+        #expect(problems.isEmpty == accepted, "\(problems)")
+        if !accepted {
+            #expect(problems.first?.reason.contains("not an otr.instance_tags file") == true, "\(problems)")
+        } else {
+            #expect(try file.serialised() == Array(text.isEmpty ? (InstanceTagFile.header + "\n").utf8 : text.utf8))
+        }
+    }
+
+    @Test("a key file rewritten keeps each account it leaves alone byte for byte, comments and unknown parameters included")
+    func keyFilesKeepWhatTheyDoNotUnderstand() throws {
+        let text = Self.keyFileText()
+        let account = text.index(text.startIndex, offsetBy: "(privkeys\n".count)
+        // A comment in the account and in the private key, and a parameter
+        // of libgcrypt's own inside dsa; a layout libotr never writes.
+        var edited = text.replacingOccurrences(of: "(protocol prpl-jabber)", with: "(protocol prpl-jabber)\n(comment \"my laptop\")")
+        edited = edited.replacingOccurrences(of: "  (x #", with: "  (extra #0102#)\n  (x #")
+        edited = edited.replacingOccurrences(of: "\n  )\n )\n )\n)\n", with: "\n  ) (comment \"in the key\")\n ) (comment 7:private)\n )\n)  \n")
+        #expect(edited != text && edited[account...].hasPrefix(" (account"))
+        var file = try PrivateKeyFile(parsing: Array(edited.utf8))
+        #expect(try file.serialised() == Array(edited.utf8))
+        try file.add(AccountKey(accountName: "b@x", protocolName: "prpl-jabber", key: SeededKeys.bob), replacing: false)
+        let written = String(decoding: try file.serialised(), as: UTF8.self)
+        #expect(written.hasPrefix(String(edited.dropLast("\n)  \n".count))), "the first account is kept as it was")
+        #expect(written.hasSuffix(" )\n)  \n"), "the file's own closing bytes are kept")
+        let back = try PrivateKeyFile(parsing: Array(written.utf8))
+        #expect(back.accounts.map(\.accountName) == [Array("alice@example.org".utf8), Array("b@x".utf8)])
+        // Replacing the first account drops its text, comments with it.
+        try file.add(AccountKey(accountName: "alice@example.org", protocolName: "prpl-jabber", key: SeededKeys.bob), replacing: true)
+        let replaced = String(decoding: try file.serialised(), as: UTF8.self)
+        #expect(!replaced.contains("my laptop") && replaced.hasPrefix("(privkeys\n (account\n(name \"b@x\")"), "\(replaced.prefix(80))")
     }
 }
 

@@ -34,15 +34,40 @@ public struct FingerprintStore: Sendable {
 
     public var entries: [Entry]
 
+    /// The bytes the store was read from, and each entry as it was read by
+    /// line number: an entry still held unchanged is written back as its
+    /// line was, byte for byte.
+    private var source = SourceLines()
+    private var readEntries: [Int: Entry] = [:]
+
     public init(entries: [Entry] = []) { self.entries = entries }
 
     /// Reads a store. Lines libotr would skip or misread are reported in
     /// `problems` (each naming its line) and left out; the rest is read.
     public static func parse(_ bytes: [UInt8]) -> (store: FingerprintStore, problems: [OTRError]) {
+        let (store, problems) = read(bytes)
+        return (store, problems.map(\.error))
+    }
+
+    /// Reads a store that is to be rewritten: every line must be one
+    /// libotr reads (a blank line, or a fingerprint), or the first that is
+    /// not is thrown. A trust value libotr's clients do not write is no
+    /// reason to refuse: libotr keeps it, and so does the rewritten file.
+    public init(rewriting bytes: [UInt8]) throws {
+        let (store, problems) = Self.read(bytes)
+        if let first = problems.first(where: { !$0.lineWasRead }) { throw first.error }
+        self = store
+    }
+
+    private static func read(_ bytes: [UInt8]) -> (store: FingerprintStore, problems: [(error: OTRError, lineWasRead: Bool)]) {
         var entries: [Entry] = []
-        var problems: [OTRError] = []
-        for line in TabSeparatedLines.split(bytes) {
-            func problem(_ reason: String) { problems.append(OTRError.malformed("line \(line.number)", reason)) }
+        var readEntries: [Int: Entry] = [:]
+        var problems: [(error: OTRError, lineWasRead: Bool)] = []
+        let lines = TabSeparatedLines.split(bytes)
+        for line in lines {
+            func problem(_ reason: String, lineWasRead: Bool = false) {
+                problems.append((OTRError.malformed("line \(line.number)", reason), lineWasRead))
+            }
             if line.fields.count == 1 && line.fields[0].isEmpty { continue }
             guard line.fields.count == 4 || line.fields.count == 5 else {
                 problem("expected 4 or 5 tab-separated fields (username, account, protocol, fingerprint, trust), found \(line.fields.count); libotr skips this line")
@@ -63,27 +88,40 @@ public struct FingerprintStore: Sendable {
             }
             let trust = line.fields.count == 5 ? line.fields[4] : []
             if !knownTrust.contains(trust) {
-                problem("unknown trust \"\(String(decoding: trust, as: UTF8.self))\" (known: empty, smp, verified); kept as libotr keeps it")
+                problem("unknown trust \"\(String(decoding: trust, as: UTF8.self))\" (known: empty, smp, verified); kept as libotr keeps it",
+                        lineWasRead: true)
             }
-            entries.append(Entry(username: line.fields[0], accountName: line.fields[1], protocolName: line.fields[2],
-                                 fingerprint: fingerprint, trust: trust, line: line.number))
+            let entry = Entry(username: line.fields[0], accountName: line.fields[1], protocolName: line.fields[2],
+                              fingerprint: fingerprint, trust: trust, line: line.number)
+            entries.append(entry)
+            readEntries[line.number] = entry
         }
-        return (FingerprintStore(entries: entries), problems)
+        var store = FingerprintStore(entries: entries)
+        store.readEntries = readEntries
+        store.source = SourceLines(bytes, lines, records: Set(readEntries.keys))
+        return (store, problems)
     }
 
-    /// The store as `otrl_privkey_write_fingerprints` writes it: lowercase
-    /// hex and always the trust field, empty when untrusted.
+    /// The store as it was read, with the lines of entries no longer held
+    /// (or changed) left out, then each new or changed entry as
+    /// `otrl_privkey_write_fingerprints` writes it: lowercase hex and
+    /// always the trust field, empty when untrusted.
     public func serialised() throws -> [UInt8] {
-        var out: [UInt8] = []
+        var kept = Set<Int>()
+        var added: [[UInt8]] = []
         for e in entries {
+            if let line = e.line, readEntries[line] == e, !kept.contains(line) {
+                kept.insert(line)
+                continue
+            }
             try TabSeparatedLines.checkField(e.username, "username")
             try TabSeparatedLines.checkField(e.accountName, "account name")
             try TabSeparatedLines.checkField(e.protocolName, "protocol")
             try TabSeparatedLines.checkField(e.trust, "trust")
-            out += e.username + [0x09] + e.accountName + [0x09] + e.protocolName + [0x09]
-            out += Array(e.fingerprint.hex.utf8) + [0x09] + e.trust + [0x0a]
+            added.append(e.username + [0x09] + e.accountName + [0x09] + e.protocolName + [0x09]
+                         + Array(e.fingerprint.hex.utf8) + [0x09] + e.trust + [0x0a])
         }
-        return out
+        return source.rewritten(keepingRecords: kept, adding: added)
     }
 
     /// Records a correspondent's fingerprint as libotr does when an AKE

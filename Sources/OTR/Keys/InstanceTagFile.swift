@@ -3,7 +3,9 @@
 ///
 ///     accountname TAB protocol TAB 8-hex-digits
 ///
-/// with tags of at least 0x100.
+/// with tags of at least 0x100. libotr skips lines without a tab; they are
+/// kept as they are when the file is written back, and so is the line of
+/// every entry still held.
 public struct InstanceTagFile: Sendable {
     public struct Entry: Sendable, Equatable {
         public var accountName: [UInt8]
@@ -23,6 +25,11 @@ public struct InstanceTagFile: Sendable {
     public static let header = "WARNING! You shouldn't copy this file to another computer. It is unnecessary and can cause problems."
 
     public var entries: [Entry]
+
+    /// The bytes the file was read from, and each entry as it was read by
+    /// line number, so that rewriting it changes only what changed.
+    private var source = SourceLines()
+    private var readEntries: [Int: Entry] = [:]
 
     public init(entries: [Entry] = []) { self.entries = entries }
 
@@ -50,11 +57,17 @@ public struct InstanceTagFile: Sendable {
     }
 
     /// Reads the file. Lines without a tab are comments (libotr's
-    /// header); lines libotr would skip are reported in `problems`.
+    /// header); lines libotr would skip are reported in `problems`. A file
+    /// with neither libotr's header nor any entry is not an instance-tag
+    /// file at all (a private key file has no tab either): that is a
+    /// problem too, so that no such file is taken for an empty one and
+    /// rewritten.
     public static func parse(_ bytes: [UInt8]) -> (file: InstanceTagFile, problems: [OTRError]) {
         var entries: [Entry] = []
+        var readEntries: [Int: Entry] = [:]
         var problems: [OTRError] = []
-        for line in TabSeparatedLines.split(bytes) where line.fields.count > 1 {
+        let lines = TabSeparatedLines.split(bytes)
+        for line in lines where line.fields.count > 1 {
             func problem(_ reason: String) { problems.append(OTRError.malformed("line \(line.number)", reason)) }
             guard line.fields.count == 3 else {
                 problem("expected 3 tab-separated fields (account, protocol, tag), found \(line.fields.count)")
@@ -74,20 +87,37 @@ public struct InstanceTagFile: Sendable {
                 problem("instance tag \(tag.hex) is below 0x00000100; libotr skips it")
                 continue
             }
-            entries.append(Entry(accountName: line.fields[0], protocolName: line.fields[1], tag: tag, line: line.number))
+            let entry = Entry(accountName: line.fields[0], protocolName: line.fields[1], tag: tag, line: line.number)
+            entries.append(entry)
+            readEntries[line.number] = entry
         }
-        return (InstanceTagFile(entries: entries), problems)
+        let hasHeader = lines.first.map { $0.fields.count == 1 && $0.fields[0] == Array(header.utf8) } ?? false
+        let blank = bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }
+        if problems.isEmpty, entries.isEmpty, !hasHeader, !blank {
+            problems.append(OTRError.malformed("line 1", "not an otr.instance_tags file: neither libotr's first line (\"WARNING! ...\") nor any account TAB protocol TAB tag line"))
+        }
+        var file = InstanceTagFile(entries: entries)
+        file.readEntries = readEntries
+        file.source = SourceLines(bytes, lines, records: Set(readEntries.keys))
+        return (file, problems)
     }
 
-    /// The file as libotr writes it: the warning line, then the entries.
+    /// The file as it was read, with the lines of entries no longer held
+    /// left out and new entries added at the end as libotr writes them; a
+    /// file that had no lines starts with libotr's warning line.
     public func serialised() throws -> [UInt8] {
-        var out = Array((Self.header + "\n").utf8)
+        var kept = Set<Int>()
+        var added: [[UInt8]] = source.isEmpty ? [Array((Self.header + "\n").utf8)] : []
         for e in entries {
+            if let line = e.line, readEntries[line] == e, !kept.contains(line) {
+                kept.insert(line)
+                continue
+            }
             try TabSeparatedLines.checkField(e.accountName, "account name")
             try TabSeparatedLines.checkField(e.protocolName, "protocol")
-            out += e.accountName + [0x09] + e.protocolName + [0x09] + Array(e.tag.hex.utf8) + [0x0a]
+            added.append(e.accountName + [0x09] + e.protocolName + [0x09] + Array(e.tag.hex.utf8) + [0x0a])
         }
-        return out
+        return source.rewritten(keepingRecords: kept, adding: added)
     }
 }
 

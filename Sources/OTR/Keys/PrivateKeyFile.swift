@@ -22,6 +22,12 @@ public struct AccountKey: Sendable {
     public func isAccount(_ name: [UInt8], protocolName proto: [UInt8]) -> Bool {
         accountName == name && protocolName == proto
     }
+
+    /// The same entry of a file: account, line and key all unchanged.
+    func isSameEntry(as other: AccountKey) -> Bool {
+        isAccount(other.accountName, protocolName: other.protocolName) && line == other.line
+            && key.publicKey == other.key.publicKey && key.x == other.key.x
+    }
 }
 
 /// libotr's private key file (Pidgin's otr.private_key, irssi's otr.key,
@@ -36,11 +42,22 @@ public struct AccountKey: Sendable {
 ///       (p #00...#) (q #00...#) (g #...#) (y #...#) (x #...#))))
 ///      ...)
 ///
-/// read from bytes and written back in the layout `otrl_privkey_generate`
-/// produces, so that libotr reads what is written. Pure functions over
-/// bytes; the executable does the file I/O.
+/// read from bytes and written back so that libotr reads what is written:
+/// an account read from the file is written back as the file's own bytes
+/// for it (whatever it holds that otrtool does not use, such as a
+/// `(comment ...)` or parameters libgcrypt adds, stays as it was); a new
+/// account is written in the layout `otrl_privkey_generate` produces.
+/// Pure functions over bytes; the executable does the file I/O.
 public struct PrivateKeyFile: Sendable {
     public var accounts: [AccountKey]
+
+    /// The file's bytes up to the end of the `privkeys` atom.
+    private var head = Array("(privkeys".utf8)
+    /// Each account as it was read: the bytes from the end of the element
+    /// before it to its ")", so the whitespace before it goes with it.
+    private var readAccounts: [(text: [UInt8], account: AccountKey)] = []
+    /// The bytes after the last account: whitespace and the closing ")".
+    private var tail = Array("\n)\n".utf8)
 
     public init(accounts: [AccountKey] = []) {
         self.accounts = accounts
@@ -77,13 +94,24 @@ public struct PrivateKeyFile: Sendable {
             throw Self.error(root, "privkeys", "the file must be one list (privkeys (account ...) ...)")
         }
         var accounts: [AccountKey] = []
+        var readAccounts: [(text: [UInt8], account: AccountKey)] = []
+        var previousEnd = first.end
         for (index, element) in items.dropFirst().enumerated() {
+            // libotr refuses the whole file when an element is not an
+            // account (privkey.c, otrl_privkey_read_FILEp), so such a file
+            // is not one to rewrite.
             guard element.isList(named: "account") else {
                 throw Self.error(element, "privkeys element \(index + 1)", "expected (account ...)")
             }
-            accounts.append(try Self.readAccount(element, number: index + 1))
+            let account = try Self.readAccount(element, number: index + 1)
+            accounts.append(account)
+            readAccounts.append((Array(bytes[previousEnd..<element.end]), account))
+            previousEnd = element.end
         }
         self.accounts = accounts
+        self.head = Array(bytes[..<first.end])
+        self.readAccounts = readAccounts
+        self.tail = Array(bytes[previousEnd...])
     }
 
     static func error(_ e: SExpression, _ element: String, _ reason: String, code: OTRError.Code = .malformed) -> OTRError {
@@ -119,7 +147,9 @@ public struct PrivateKeyFile: Sendable {
         }
         let label = "account \(number) (\(Self.printable(name))/\(Self.printable(proto)))"
         let privateKey = try child(account, "private-key", in: label)
-        guard let keyItems = privateKey.items, keyItems.count == 2, let algorithm = keyItems[1].tag else {
+        // libgcrypt names the algorithm in the first list; libotr keeps
+        // whatever follows it, and so does this file.
+        guard let keyItems = privateKey.items, keyItems.count >= 2, let algorithm = keyItems[1].tag else {
             throw error(privateKey, "\(label) private-key", "expected (private-key (dsa ...))")
         }
         guard algorithm == Array("dsa".utf8) else {
@@ -190,22 +220,32 @@ public struct PrivateKeyFile: Sendable {
 
     // MARK: Writing
 
-    /// The file in libotr's layout: "(privkeys\n", then per account
-    /// " (account\n", the name, protocol and private-key lists as
-    /// libgcrypt prints them, " )\n", and finally ")\n".
+    /// The file: what it was read from, with each account still in
+    /// `accounts` as its own bytes, removed ones left out and new ones added
+    /// at the end in libotr's layout. A file made from nothing is entirely
+    /// in libotr's layout: "(privkeys\n", then per account " (account\n",
+    /// the name, protocol and private-key lists as libgcrypt prints them,
+    /// " )\n", and finally ")\n".
     public func serialised() throws -> [UInt8] {
-        var out = Array("(privkeys\n".utf8)
+        var out = head
+        var unused = Dictionary(grouping: readAccounts.indices) { readAccounts[$0].account.line ?? 0 }
         for account in accounts {
+            if let line = account.line, let candidates = unused[line],
+               let match = candidates.firstIndex(where: { readAccounts[$0].account.isSameEntry(as: account) }) {
+                out += readAccounts[candidates[match]].text
+                unused[line]!.remove(at: match)
+                continue
+            }
             for (bytes, what) in [(account.accountName, "account name"), (account.protocolName, "protocol")] where bytes.contains(0) {
                 throw OTRError.invalidArgument(what, "contains a NUL byte, which libotr cannot represent")
             }
-            out += Array(" (account\n".utf8)
+            out += Array("\n (account\n".utf8)
             out += SExpressionWriter.advanced(.list([.atom("name"), .atom(account.accountName)]))
             out += SExpressionWriter.advanced(.list([.atom("protocol"), .atom(account.protocolName)]))
             out += SExpressionWriter.advanced(Self.privateKeyExpression(account.key))
-            out += Array(" )\n".utf8)
+            out += Array(" )".utf8)
         }
-        out += Array(")\n".utf8)
+        out += tail
         return out
     }
 

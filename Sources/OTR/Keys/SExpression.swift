@@ -13,11 +13,15 @@ public struct SExpression: Sendable {
     public var line: Int
     /// Byte offset of the element's first character.
     public var offset: Int
+    /// Byte offset just past the element's last character (its ")" for a
+    /// list), so that a file's own bytes for the element can be kept.
+    public var end: Int
 
-    public init(_ value: Value, line: Int = 0, offset: Int = 0) {
+    public init(_ value: Value, line: Int = 0, offset: Int = 0, end: Int = 0) {
         self.value = value
         self.line = line
         self.offset = offset
+        self.end = end
     }
 
     public static func atom(_ bytes: [UInt8]) -> SExpression { SExpression(.atom(bytes)) }
@@ -161,7 +165,7 @@ public enum SExpressionReader {
                         throw error("unmatched \")\"")
                     }
                     position += 1
-                    let list = SExpression(.list(done.items), line: done.line, offset: done.offset)
+                    let list = SExpression(.list(done.items), line: done.line, offset: done.offset, end: position)
                     if stack.isEmpty { return list }
                     stack[stack.count - 1].items.append(list)
                 } else {
@@ -198,7 +202,7 @@ public enum SExpressionReader {
                 }
                 value = Array(bytes[start..<position])
             }
-            return SExpression(.atom(value), line: startLine, offset: start)
+            return SExpression(.atom(value), line: startLine, offset: start, end: position)
         }
 
         /// "..." with libgcrypt's escapes: \b \t \v \n \f \r \" \' \\,
