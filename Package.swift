@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "otrtool", targets: ["otrtool"]),
         .library(name: "OTR", targets: ["OTR"]),
+        .library(name: "OTRToolkit", targets: ["OTRToolkit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,10 +26,18 @@ let package = Package(
             name: "OTR",
             dependencies: ["CGcrypt", "CGMP"]
         ),
+        // Everything between the protocol and argv: capture reading,
+        // analysis, forgery, reports, JSON, files, the simulated network.
+        // It never depends on the argument parser.
+        .target(
+            name: "OTRToolkit",
+            dependencies: ["OTR"]
+        ),
         .executableTarget(
             name: "otrtool",
             dependencies: [
                 "OTR",
+                "OTRToolkit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +45,10 @@ let package = Package(
             name: "OTRTests",
             dependencies: ["OTR"],
             resources: [.copy("Vectors")]
+        ),
+        .testTarget(
+            name: "OTRToolkitTests",
+            dependencies: ["OTR", "OTRToolkit"]
         ),
         .testTarget(
             name: "otrtoolTests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTR
+import OTRToolkit
 
 @main
 struct OTRTool: ParsableCommand {
@@ -56,6 +57,7 @@ struct OTRTool: ParsableCommand {
     static func main() {
         StandardStreams.holdClosedDescriptors()
         FatalSignals.install()
+        StandardStreams.commandPath = commandPath
         let arguments = Array(ArgumentBytes.arguments.dropFirst())
         var status = ExitStatus.success.rawValue
         if arguments == ["--version"] {

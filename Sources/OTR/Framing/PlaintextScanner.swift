@@ -113,7 +113,7 @@ public enum PlaintextScanner {
     /// Where the run of base64 characters from `start` ends. Eight bytes
     /// are looked up per step and their flags ANDed, one branch for the
     /// eight: decode runs this over tens of megabytes of base64.
-    static func base64Run(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    public static func base64Run(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         base64Table.withUnsafeBufferPointer { t in
             var end = start
             let n = b.count

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTR
+import OTRToolkit
 
 /// The header options of the message-building subcommands.
 struct HeaderOptions: ParsableArguments {

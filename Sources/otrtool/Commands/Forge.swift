@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTR
+import OTRToolkit
 
 extension OTRTool {
     struct Forge: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTR
+import OTRToolkit
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Musl)
@@ -327,77 +328,5 @@ extension OTRTool.FragmentCommand {
             out.flush()
             try diagnostics.finish()
         }
-    }
-}
-
-struct FragmenterKey: Hashable {
-    let form: FragmentForm
-    let sender: UInt32
-    let receiver: UInt32
-}
-
-/// Maps the reassembler's positions (one per input record, counted across
-/// all sources) back to a source and line.
-struct PositionTable {
-    private var starts: [(position: Int, source: String)] = []
-    private var count = 0
-    let namesSources: Bool
-
-    init(namesSources: Bool) { self.namesSources = namesSources }
-
-    mutating func next(_ location: SourceLocation) -> Int {
-        count += 1
-        if starts.last?.source != location.source || location.line == 1 {
-            starts.append((count - location.line + 1, location.source))
-        }
-        return count
-    }
-
-    func location(_ position: Int) -> SourceLocation {
-        var low = 0, high = starts.count - 1
-        var found = starts.first ?? (1, "-")
-        while low <= high {
-            let mid = (low + high) / 2
-            if starts[mid].position <= position {
-                found = starts[mid]
-                low = mid + 1
-            } else {
-                high = mid - 1
-            }
-        }
-        return SourceLocation(source: found.source, line: position - found.position + 1, named: namesSources)
-    }
-}
-
-/// Reads a whole source for `split --whole`, within the line limit.
-enum WholeInput {
-    struct Problem: Error {
-        let message: String
-        let status: ExitStatus
-    }
-
-    static func read(_ source: String, limit: Int) -> Result<[UInt8], Problem> {
-        let fd: Int32
-        switch InputFile.open(source) {
-        case .success(let opened): fd = opened
-        case .failure(let failure): return .failure(Problem(message: failure.description, status: failure.status))
-        }
-        defer { InputFile.close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(Problem(message: "reading \(InputFile.name(source)): \(String(cString: strerror(errno)))", status: .ioError))
-            }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            if bytes.count > limit + 2 {
-                return .failure(Problem(message: "\(InputFile.name(source)) holds more than --max-line-length \(limit) bytes; skipped",
-                                        status: .malformedInput))
-            }
-        }
-        return .success(bytes)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTR
+import OTRToolkit
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Musl)

@@ -1,3 +1,4 @@
+import OTRToolkit
 import ArgumentParser
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -67,15 +68,4 @@ struct InputOptions: ParsableArguments {
             }
         }
     }
-}
-
-/// Where a line came from, printed as "line N" for standard input alone
-/// and "FILE:N" when files were named (the name's control characters
-/// escaped: a file name is input too).
-struct SourceLocation: CustomStringConvertible {
-    let source: String
-    let line: Int
-    let named: Bool
-
-    var description: String { named ? "\(TextEscaping.line(source.argumentText)):\(line)" : "line \(line)" }
 }

@@ -1,3 +1,4 @@
+import OTRToolkit
 import ArgumentParser
 
 /// `--json`: JSON Lines instead of text, one object per result.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OTR
+import OTRToolkit
 
 /// The secrets decode (and later forge) accept. Each option can be given
 /// several times; each value is file:PATH, env:NAME, fd:N or hex.

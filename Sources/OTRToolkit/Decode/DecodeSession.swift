@@ -1,0 +1,172 @@
+import OTR
+
+/// decode's second half: reads (unless the first half did) and analyses
+/// each item in order (the analyser's state spans the input) and writes
+/// it out.
+public final class DecodeSession {
+    public let analyzer: CaptureAnalyzer
+    public let report: DecodeReport
+    public let out: OutputSink
+    public let diagnostics: Diagnostics
+    public let json: Bool
+
+    public init(keys: CaptureKeys, json: Bool, showKeys: Bool, out: OutputSink, diagnostics: Diagnostics) {
+        analyzer = CaptureAnalyzer(keys: keys)
+        report = DecodeReport(showKeys: showKeys, keysGiven: !keys.isEmpty)
+        self.out = out
+        self.diagnostics = diagnostics
+        self.json = json
+    }
+
+    public func run(_ step: DecodeStep) {
+        switch step {
+        case .item(let scanned):
+            emit(decode(scanned))
+        case .problem(let location, let message, let status):
+            diagnostics.report(location, message, status: status)
+        }
+    }
+
+    private func emit(_ entry: Entry) {
+        for problem in entry.problems {
+            diagnostics.report(entry.location.description, problem.text, status: problem.status)
+        }
+        if json {
+            out.writeLine(report.json(entry))
+        } else {
+            report.writeHuman(entry, to: out)
+        }
+    }
+
+    public struct Problem {
+        public var text: String
+        public var status: ExitStatus
+    }
+
+    /// An item as the first half hands it on: an encoded message is
+    /// unwrapped already, and read too when the first half has time to
+    /// spare (`DecodePipeline.readAhead`); neither needs state. A class:
+    /// the steps are handed between threads, and the first half frees them
+    /// when their batch comes back (memory freed by the thread that
+    /// allocated it avoids contention on the allocator's locks).
+    public final class Scanned {
+        public let item: TranscriptScanner.Item
+        public let location: SourceLocation
+        /// The binary message of an encoded item.
+        public let binary: [UInt8]
+        /// The message read from `binary`, if the first half read it.
+        public let message: EncodedMessage?
+        /// Why an encoded item could not be unwrapped (or read, if read).
+        public let error: String?
+        /// Set when the item is a message put together from fragments.
+        public let reassembledFrom: ReassembledMessage?
+
+        public init(_ item: TranscriptScanner.Item, location: SourceLocation, reassembledFrom: ReassembledMessage? = nil,
+             readMessage: Bool = false) {
+            self.item = item
+            self.location = location
+            self.reassembledFrom = reassembledFrom
+            guard case .encoded(let armoured) = item.kind else {
+                (binary, message, error) = ([], nil, nil)
+                return
+            }
+            let unwrapped: [UInt8]
+            do {
+                unwrapped = try Armour.unwrap(armoured)
+            } catch {
+                (binary, message, self.error) = ([], nil, "\(error)")
+                return
+            }
+            binary = unwrapped
+            (message, error) = readMessage ? Self.read(unwrapped) : (nil, nil)
+        }
+
+        /// Reads a binary message; a failure is kept as its description.
+        public static func read(_ binary: [UInt8]) -> (message: EncodedMessage?, error: String?) {
+            do {
+                return (try EncodedMessage.read(binary), nil)
+            } catch {
+                return (nil, "\(error)")
+            }
+        }
+    }
+
+    /// One reported item: the item, its message read and analysed, and
+    /// what was wrong with it. The message is read here unless the first
+    /// half read it already (and is then freed here too).
+    public struct Entry {
+        public let scanned: Scanned
+        public var message: EncodedMessage? = nil
+        public var analysis: MessageAnalysis? = nil
+        public var problems: [Problem] = []
+
+        public var item: TranscriptScanner.Item { scanned.item }
+        public var location: SourceLocation { scanned.location }
+        public var reassembledFrom: ReassembledMessage? { scanned.reassembledFrom }
+    }
+
+    /// Reads and analyses an item, and names what is wrong with it.
+    public func decode(_ scanned: Scanned) -> Entry {
+        var entry = Entry(scanned: scanned)
+        let item = scanned.item
+        switch item.kind {
+        case .encoded:
+            var (message, failure) = (scanned.message, scanned.error)
+            if message == nil, failure == nil { (message, failure) = Scanned.read(scanned.binary) }
+            entry.message = message
+            if let message {
+                let analysis = analyzer.analyze(message, binary: scanned.binary)
+                entry.problems = problems(analysis, of: message)
+                entry.analysis = consume analysis
+            } else {
+                entry.problems.append(Problem(text: "encoded message at byte \(item.offset): \(failure ?? "unreadable")",
+                                              status: .malformedInput))
+            }
+        case .unterminated:
+            entry.problems.append(Problem(text: "encoded message at byte \(item.offset): no closing \".\" (truncated?)",
+                                          status: .malformedInput))
+        case .query(let q, _, _):
+            for v in q.violations {
+                entry.problems.append(Problem(text: "query message at byte \(item.offset): \(v)", status: .malformedInput))
+            }
+        case .whitespaceTag(let t, _, _):
+            for v in t.violations {
+                entry.problems.append(Problem(text: "whitespace tag at byte \(item.offset): \(v)", status: .malformedInput))
+            }
+        case .fragment, .error, .unrecognised, .plaintext:
+            break
+        }
+        return entry
+    }
+
+    /// The rules a message breaks (exit 2), then its failed checks (exit
+    /// 1): MACs, signatures, the D-H commitment. Most messages have none,
+    /// so the message's name is only put together for a problem.
+    public func problems(_ a: MessageAnalysis, of message: EncodedMessage) -> [Problem] {
+        let macFailed = a.data?.macValid == false
+        guard !a.violations.isEmpty || macFailed || a.ake != nil else { return [] }
+        let name = "\(message.name) message"
+        var problems: [Problem] = a.violations.map { Problem(text: "\(name): \($0)", status: .malformedInput) }
+        if macFailed {
+            problems.append(Problem(text: "\(name): MAC does not verify with any given or derived key", status: .checkFailed))
+        }
+        if let ake = a.ake {
+            if let opening = ake.opening, !opening.hashMatches {
+                problems.append(Problem(text: "\(name): revealed key does not open the D-H Commit to its hashed g^x",
+                                        status: .checkFailed))
+            }
+            if let check = ake.signatureCheck {
+                if !check.macValid {
+                    problems.append(Problem(text: "\(name): MAC of the encrypted signature does not verify", status: .checkFailed))
+                }
+                if let problem = check.problem {
+                    problems.append(Problem(text: "\(name): encrypted signature does not decrypt to a signed part: \(problem)",
+                                            status: .checkFailed))
+                } else if !check.signatureValid {
+                    problems.append(Problem(text: "\(name): signature does not verify", status: .checkFailed))
+                }
+            }
+        }
+        return problems
+    }
+}

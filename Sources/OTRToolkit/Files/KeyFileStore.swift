@@ -1,0 +1,79 @@
+import OTR
+
+/// Loading and saving libotr's key and instance-tag files for the
+/// commands that change them (keygen, convert-key): an existing file is
+/// read whole and must be valid before it is rewritten, so no account in
+/// it is ever lost.
+public enum KeyFileStore {
+    /// A key file is a few KB; the reader's limits bound hostile files.
+    public static let maximumSize = SExpressionReader.Limits.keyFile.maximumSize
+
+    /// The key file at `path`, or an empty one when none exists yet.
+    public static func loadPrivateKeys(_ path: String, diagnostics: Diagnostics) throws -> (file: PrivateKeyFile, existed: Bool) {
+        guard SecureFileWriter.exists(path) else { return (PrivateKeyFile(), false) }
+        let bytes = try readFile(path, diagnostics: diagnostics)
+        do {
+            return (try PrivateKeyFile(parsing: bytes), true)
+        } catch let error as OTRError {
+            throw diagnostics.fatal(path.argumentText, "\(error); the file is left unchanged", status: .malformedInput)
+        }
+    }
+
+    public static func loadInstanceTags(_ path: String, diagnostics: Diagnostics) throws -> (file: InstanceTagFile, existed: Bool) {
+        try load(path, empty: InstanceTagFile(), parse: InstanceTagFile.parse, diagnostics: diagnostics)
+    }
+
+    public static func loadFingerprints(_ path: String, diagnostics: Diagnostics) throws -> (store: FingerprintStore, existed: Bool) {
+        try load(path, empty: FingerprintStore(), parse: FingerprintStore.parse, diagnostics: diagnostics)
+    }
+
+    /// A file of libotr's that the command rewrites: empty when it does not
+    /// exist yet; a line it cannot read stops the run, so that rewriting
+    /// the file never drops what was in it.
+    private static func load<File, Problem>(_ path: String, empty: File, parse: ([UInt8]) -> (File, [Problem]),
+                                            diagnostics: Diagnostics) throws -> (File, Bool) {
+        guard SecureFileWriter.exists(path) else { return (empty, false) }
+        let (file, problems) = parse(try readFile(path, diagnostics: diagnostics))
+        if let first = problems.first {
+            throw diagnostics.fatal(path.argumentText, "\(first); the file is left unchanged", status: .malformedInput)
+        }
+        return (file, true)
+    }
+
+    public static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
+        do {
+            return try FileContents.read(path, limit: maximumSize)
+        } catch let failure as FileContents.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
+    public static func save(_ bytes: some ContiguousOctets, to path: String, existed: Bool, diagnostics: Diagnostics) throws {
+        do {
+            try SecureFileWriter.write(bytes, to: path, replacingExisting: existed)
+        } catch let failure as SecureFileWriter.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
+    /// Refuses, before any work, a target `save` could not write.
+    public static func checkTarget(_ path: String, option: String, diagnostics: Diagnostics) throws {
+        do {
+            try SecureFileWriter.checkTarget(path, option: option)
+        } catch let failure as SecureFileWriter.Failure {
+            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+        }
+    }
+
+    public static func serialise(_ file: PrivateKeyFile, diagnostics: Diagnostics) throws -> SecureBytes {
+        do {
+            var bytes = try file.serialised()
+            return SecureBytes(consuming: &bytes)
+        } catch let error as OTRError {
+            throw diagnostics.fatal(nil, error.description, status: .usage)
+        }
+    }
+}
+
+/// Text for names that may hold any byte.
+public func display(_ bytes: [UInt8]) -> String { TextEscaping.escaped(bytes) }

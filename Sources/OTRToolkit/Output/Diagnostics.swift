@@ -1,0 +1,50 @@
+import OTR
+
+/// Collects the problems of a run: each is one line on stderr naming where
+/// it was and what rule it broke, and the worst status becomes the exit code.
+
+public final class Diagnostics {
+    public let command: String
+    public private(set) var status: ExitStatus = .success
+    public private(set) var count = 0
+
+    /// Where reports go instead of standard error, if set.
+    private let forward: ((_ location: String?, _ message: String, _ status: ExitStatus) -> Void)?
+
+    public init(command: String) {
+        self.command = command
+        self.forward = nil
+    }
+
+    /// Diagnostics that hand every report to `forward` (which passes it to
+    /// the diagnostics that print it, e.g. on another thread, in order).
+    public init(command: String, forward: @escaping (_ location: String?, _ message: String, _ status: ExitStatus) -> Void) {
+        self.command = command
+        self.forward = forward
+    }
+
+    /// Reports a problem at `location` (e.g. "-:3" or "capture.log:12").
+    public func report(_ location: String?, _ message: String, status: ExitStatus) {
+        if let forward {
+            forward(location, message, status)
+            return
+        }
+        count += 1
+        self.status = ExitStatus.worst(self.status, status)
+        let prefix = location.map { "otrtool \(command): \($0): " } ?? "otrtool \(command): "
+        writeStandardError(prefix + message)
+    }
+
+    /// Ends the run with the collected status.
+    public func finish() throws {
+        if status != .success {
+            throw ExitCodeError(status)
+        }
+    }
+}
+
+/// Thrown to end the run with one of our statuses.
+public struct ExitCodeError: Error {
+    public let status: ExitStatus
+    public init(_ status: ExitStatus) { self.status = status }
+}
