@@ -30,12 +30,6 @@ public final class DecodePipeline {
     /// slower bins, where the next batch's allocations then look; a step
     /// freed just before the next is made hands its memory straight on.
     @exclusivity(unchecked) private var retired: [DecodeStep] = []
-    /// Whether the first half reads encoded messages itself, which shares
-    /// the work out by how it goes: reading is the part of the second
-    /// half's work that needs no state, so while batches queue up for the
-    /// second half the first takes it over, and hands it back when the
-    /// queue runs dry. Decided once a batch.
-    private(set) var readAhead = false
 
     public init(_ session: DecodeSession) {
         self.session = session
@@ -65,7 +59,6 @@ public final class DecodePipeline {
             // What is left of the last batch returned goes now (a batch cut
             // short by its bytes holds fewer steps than its predecessor).
             retired = done.tryPop() ?? []
-            readAhead = queue.waiting >= 2
         }
     }
 

@@ -43,59 +43,10 @@ public final class DecodeSession {
         public var status: ExitStatus
     }
 
-    /// An item as the first half hands it on: an encoded message is
-    /// unwrapped already, and read too when the first half has time to
-    /// spare (`DecodePipeline.readAhead`); neither needs state. A class:
-    /// the steps are handed between threads, and the first half frees them
-    /// when their batch comes back (memory freed by the thread that
-    /// allocated it avoids contention on the allocator's locks).
-    public final class Scanned {
-        public let item: TranscriptScanner.Item
-        public let location: SourceLocation
-        /// The binary message of an encoded item.
-        public let binary: [UInt8]
-        /// The message read from `binary`, if the first half read it.
-        public let message: EncodedMessage?
-        /// Why an encoded item could not be unwrapped (or read, if read).
-        public let error: String?
-        /// Set when the item is a message put together from fragments.
-        public let reassembledFrom: ReassembledMessage?
-
-        public init(_ item: TranscriptScanner.Item, location: SourceLocation, reassembledFrom: ReassembledMessage? = nil,
-             readMessage: Bool = false) {
-            self.item = item
-            self.location = location
-            self.reassembledFrom = reassembledFrom
-            guard case .encoded(let armoured) = item.kind else {
-                (binary, message, error) = ([], nil, nil)
-                return
-            }
-            let unwrapped: [UInt8]
-            do {
-                unwrapped = try Armour.unwrap(armoured)
-            } catch {
-                (binary, message, self.error) = ([], nil, "\(error)")
-                return
-            }
-            binary = unwrapped
-            (message, error) = readMessage ? Self.read(unwrapped) : (nil, nil)
-        }
-
-        /// Reads a binary message; a failure is kept as its description.
-        public static func read(_ binary: [UInt8]) -> (message: EncodedMessage?, error: String?) {
-            do {
-                return (try EncodedMessage.read(binary), nil)
-            } catch {
-                return (nil, "\(error)")
-            }
-        }
-    }
-
-    /// One reported item: the item, its message read and analysed, and
-    /// what was wrong with it. The message is read here unless the first
-    /// half read it already (and is then freed here too).
+    /// One reported item: the item as the capture reader read it, its
+    /// message analysed, and what was wrong with it.
     public struct Entry {
-        public let scanned: Scanned
+        public let scanned: CapturedItem
         public var message: EncodedMessage? = nil
         public var analysis: MessageAnalysis? = nil
         public var problems: [Problem] = []
@@ -106,13 +57,12 @@ public final class DecodeSession {
     }
 
     /// Reads and analyses an item, and names what is wrong with it.
-    public func decode(_ scanned: Scanned) -> Entry {
+    public func decode(_ scanned: CapturedItem) -> Entry {
         var entry = Entry(scanned: scanned)
         let item = scanned.item
         switch item.kind {
         case .encoded:
-            var (message, failure) = (scanned.message, scanned.error)
-            if message == nil, failure == nil { (message, failure) = Scanned.read(scanned.binary) }
+            let (message, failure) = (scanned.message, scanned.error)
             entry.message = message
             if let message {
                 let analysis = analyzer.analyze(message, binary: scanned.binary)

@@ -38,7 +38,7 @@ public struct DecodeReport {
             fields += [("kind", .string("unrecognised"))] + JSON.textField("raw", raw)
         case .fragment(let raw):
             fields += [("kind", .string("fragment"))] + JSON.textField("raw", raw)
-            if let f = try? Fragment.parse(raw) {
+            if let f = entry.scanned.fragment {
                 fields += [("form", .string(f.form.rawValue)), ("k", .int(f.k)), ("n", .int(f.n))]
                 if f.form == .v3 {
                     fields += [("sender_instance", .int(Int(f.senderInstance))), ("sender_instance_hex", .string(InstanceTag(f.senderInstance).hex)),

@@ -49,7 +49,7 @@ extension DecodeReport {
             TextEscaping.appendQuoted(raw, to: &rows)
             rows.append(" (not a known OTR form)")
         case .fragment(let raw):
-            guard let f = try? Fragment.parse(raw) else {
+            guard let f = entry.scanned.fragment else {
                 rows.append(" malformed fragment ")
                 TextEscaping.appendQuoted(raw, to: &rows)
                 return

@@ -45,6 +45,10 @@ extension OTRTool {
                 Exit status: 1 when a given key does not verify a message (and \
                 --force is absent), 2 for malformed input or a message that cannot \
                 be forged as asked, 64 for usage errors.
+
+                Fragmented messages are reassembled, as decode does; a Data message \
+                that came in fragments is forged and written whole, at the line of \
+                its last fragment (fragment it again with "otrtool fragment split").
                 """,
             subcommands: [Reencrypt.self, Modify.self, Remac.self, Transcript.self]
         )
@@ -64,42 +68,28 @@ struct ForgeSelection: ParsableArguments {
     /// OTR that cannot be forged is reported.
     func dataMessages(_ diagnostics: Diagnostics) -> [(SourceLocation, TranscriptForgery.CapturedMessage)] {
         var found: [(SourceLocation, TranscriptForgery.CapturedMessage)] = []
-        var scanner = TranscriptScanner()
-        var current: String? = nil
-        func take(_ items: [TranscriptScanner.Item], source: String) {
-            for item in items {
-                let location = SourceLocation(source: source, line: item.line, named: input.namesSources)
-                guard lines.isEmpty || lines.contains(item.line) else { continue }
-                switch item.kind {
-                case .encoded(let armoured):
-                    do {
-                        let binary = try Armour.unwrap(armoured)
-                        if case .data(let message) = try EncodedMessage.read(binary) {
-                            found.append((location, .init(line: item.line, armoured: armoured, binary: binary, message: message)))
-                        } else if !lines.isEmpty {
-                            diagnostics.report(location.description, "not a Data message", status: .malformedInput)
-                        }
-                    } catch {
-                        diagnostics.report(location.description, "encoded message: \(error)", status: .malformedInput)
-                    }
-                case .fragment:
-                    diagnostics.report(location.description,
-                                       "fragment: reassemble with \"otrtool fragment join\" first", status: .malformedInput)
-                default:
-                    break
+        let lines = Set(self.lines)
+        func take(_ event: CaptureReader.Event) {
+            switch event {
+            case .problem(let location, let message):
+                guard lines.isEmpty || lines.contains(location.line) else { return }
+                diagnostics.report(location.description, message, status: .malformedInput)
+            case .item(let captured):
+                let location = captured.location
+                guard lines.isEmpty || lines.contains(location.line), case .encoded(let armoured) = captured.item.kind else { return }
+                switch captured.message {
+                case .data(let message)?:
+                    found.append((location, .init(line: location.line, armoured: armoured, binary: captured.binary, message: message)))
+                case _?:
+                    if !lines.isEmpty { diagnostics.report(location.description, "not a Data message", status: .malformedInput) }
+                case nil:
+                    diagnostics.report(location.description, "encoded message: \(captured.error ?? "unreadable")", status: .malformedInput)
                 }
             }
         }
-        input.forEachLine(diagnostics: diagnostics) { location, line in
-            if current != location.source {
-                if let previous = current { take(scanner.finish(), source: previous) }
-                current = location.source
-                scanner = TranscriptScanner()
-            }
-            while scanner.lineNumber + 1 < location.line { take(scanner.skipLine(), source: location.source) }
-            take(scanner.feed(line), source: location.source)
-        }
-        if let last = current { take(scanner.finish(), source: last) }
+        var reader = CaptureReader(namesSources: input.namesSources)
+        input.forEachLine(diagnostics: diagnostics) { location, line in reader.feed(line, at: location, take) }
+        reader.finish(take)
         if found.isEmpty {
             diagnostics.report(nil, "no Data message in the input", status: .malformedInput)
         }

@@ -80,26 +80,31 @@ extension OTRTool.Forge {
             let input = try InputOptions.parse(file == "-" ? [] : [file])
             var lines = CaptureLines()
             var captured: [TranscriptForgery.CapturedMessage] = []
-            var scanner = TranscriptScanner()
-            func take(_ items: [TranscriptScanner.Item]) {
-                for item in items {
-                    let location = SourceLocation(source: file, line: item.line, named: file != "-").description
-                    switch item.kind {
+            /// Where each reassembled message's fragments stood, by line.
+            var reassembled: [Int: ReassembledMessage] = [:]
+            func take(_ event: CaptureReader.Event) {
+                switch event {
+                case .problem(let location, let message):
+                    diagnostics.report(location.description, message, status: .malformedInput)
+                case .item(let item):
+                    let location = item.location.description
+                    switch item.item.kind {
                     case .encoded(let armoured):
-                        do {
-                            let binary = try Armour.unwrap(armoured)
-                            guard case .data(let m) = try EncodedMessage.read(binary) else { continue }
-                            captured.append(.init(line: item.line, armoured: armoured, binary: binary, message: m))
-                        } catch {
-                            diagnostics.report(location, "\(error)", status: .malformedInput)
+                        guard let message = item.message else {
+                            diagnostics.report(location, item.error ?? "unreadable", status: .malformedInput)
+                            return
                         }
+                        guard case .data(let m) = message else { return }
+                        captured.append(.init(line: item.location.line, armoured: armoured, binary: item.binary, message: m))
+                        if let fragments = item.reassembledFrom { reassembled[item.location.line] = fragments }
                     case .unterminated:
                         diagnostics.report(location, "encoded message: no closing \".\" (truncated?)", status: .malformedInput)
                     default:
-                        continue
+                        return
                     }
                 }
             }
+            var reader = CaptureReader(namesSources: file != "-")
             var overflow = false
             var firstSkipped: SourceLocation? = nil
             input.forEachLine(diagnostics: diagnostics, skipped: { firstSkipped = firstSkipped ?? $0 }) { location, line in
@@ -113,11 +118,9 @@ extension OTRTool.Forge {
                                        status: .malformedInput)
                     return
                 }
-                // The scanner numbers lines itself: tell it of skipped ones.
-                while scanner.lineNumber < location.line - 1 { take(scanner.skipLine()) }
-                take(scanner.feed(line))
+                reader.feed(line, at: SourceLocation(source: file, line: location.line, named: file != "-"), take)
             }
-            take(scanner.finish())
+            reader.finish(take)
             let forgery = TranscriptForgery(messages: captured)
             let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0, named: file != "-") })
 
@@ -183,6 +186,11 @@ extension OTRTool.Forge {
                         forged = try message.reencrypted(with: plaintext, aesKey: key)
                     }
                     let armoured = Array(try EncodedMessage.data(forged).armoured().utf8)
+                    if let fragments = reassembled[edit.line] {
+                        diagnostics.report(location, "the message was reassembled from the fragments on lines \(fragments.firstPosition)-\(fragments.lastPosition); cannot put the forgery in their place",
+                                           status: .malformedInput)
+                        continue
+                    }
                     var text = lines[edit.line]
                     guard let range = text.firstRange(of: captured[index].armoured) else {
                         diagnostics.report(location, "the message is wrapped over lines or escaped; cannot put the forgery in its place",
