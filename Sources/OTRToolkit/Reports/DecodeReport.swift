@@ -5,6 +5,11 @@ public struct DecodeReport {
     public let showKeys: Bool
     public let keysGiven: Bool
 
+    public init(showKeys: Bool, keysGiven: Bool) {
+        self.showKeys = showKeys
+        self.keysGiven = keysGiven
+    }
+
     public func describe(_ source: DataKeySource?) -> String {
         switch source {
         case .aesKey(let i)?: "--aes-key #\(i + 1)"
