@@ -598,7 +598,7 @@ _otrtool_fragment_join() {
 
 _otrtool_keygen() {
     repeating_flags=()
-    non_repeating_flags=(--replace --json --version -h --help)
+    non_repeating_flags=(--replace --json --allow-terminal --version -h --help)
     repeating_options=()
     non_repeating_options=(--account --protocol --key-file --instance-tags --seed --insecure-seed)
     __otrtool_offer_flags_options 0
@@ -662,7 +662,7 @@ _otrtool_fingerprint() {
 
 _otrtool_convert-key() {
     repeating_flags=()
-    non_repeating_flags=(--replace --version -h --help)
+    non_repeating_flags=(--replace --allow-terminal --version -h --help)
     repeating_options=()
     non_repeating_options=(--to --account --protocol -o --output)
     __otrtool_offer_flags_options 1

@@ -53,11 +53,11 @@ function __otrtool_parse_tokens -S
                 __otrtool_parse_subcommand -r 1 'max-line-length=' 'json' 'z/null' 'max-message-length=' 'max-pending=' 'version' 'h/help'
             end
         case 'keygen'
-            __otrtool_parse_subcommand 0 'account=' 'protocol=' 'key-file=' 'replace' 'instance-tags=' 'seed=' 'json' 'version' 'h/help'
+            __otrtool_parse_subcommand 0 'account=' 'protocol=' 'key-file=' 'replace' 'instance-tags=' 'seed=' 'json' 'allow-terminal' 'version' 'h/help'
         case 'fingerprint'
             __otrtool_parse_subcommand -r 1 'public-key=+' 'account=' 'protocol=' 'expect=' 'uri' 'jid=' 'json' 'version' 'h/help'
         case 'convert-key'
-            __otrtool_parse_subcommand 1 'to=' 'account=' 'protocol=' 'o/output=' 'replace' 'version' 'h/help'
+            __otrtool_parse_subcommand 1 'to=' 'account=' 'protocol=' 'o/output=' 'replace' 'allow-terminal' 'version' 'h/help'
         case 'derive'
             __otrtool_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -274,6 +274,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool keygen" instance-tags' -l 'instance-tags' -d 'Also record an instance tag for the account in this otr.instance_tags file.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool keygen" insecure-seed seed' -l 'seed' -l 'insecure-seed' -d 'INSECURE: derive the key from this text, reproducibly, for test vectors.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool keygen" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool keygen" allow-terminal' -l 'allow-terminal' -d 'Write a private key to standard output even when it is a terminal (where scrollback and screen sharing keep it).'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool keygen" version' -l 'version' -d 'Show the version.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool keygen" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool fingerprint" -ge 1' -F
@@ -292,6 +293,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool convert-key" protocol' -l 'protocol' -d 'The protocol, e.g. prpl-jabber.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool convert-key" o output' -s 'o' -l 'output' -d 'Write here instead of standard output.' -rF
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool convert-key" replace' -l 'replace' -d 'Replace an existing output file (potr) or account (libotr).'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool convert-key" allow-terminal' -l 'allow-terminal' -d 'Write a private key to standard output even when it is a terminal (where scrollback and screen sharing keep it).'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool convert-key" version' -l 'version' -d 'Show the version.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool convert-key" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool derive" version' -l 'version' -d 'Show the version.'

@@ -26,12 +26,16 @@ extension OTRTool {
                 file with it as the account given by --account and --protocol. When \
                 --output names an existing key file the account is added to it, \
                 keeping the others (an account it already holds is replaced only \
-                with --replace).
+                with --replace). Without --replace, an existing --output (potr) or \
+                account (libotr) is refused with status 64 and nothing is written.
 
                 The input is the file argument or standard input. Output goes to \
                 --output (created with mode 0600 through a temporary file) or to \
-                standard output; a potr key is binary and is not written to a \
-                terminal.
+                standard output; a potr key is binary and is never written to a \
+                terminal, a libotr key file only with --allow-terminal (status 64 \
+                otherwise). A private key written to a regular file on standard \
+                output that group or others may read gets a one-line warning on \
+                standard error.
                 """
         )
 
@@ -54,6 +58,8 @@ extension OTRTool {
 
         @Flag(name: .long, help: "Replace an existing output file (potr) or account (libotr).")
         var replace = false
+
+        @OptionGroup var terminal: TerminalOptions
 
         func validate() throws {
             if to == .libotr && (account == nil || protocolName == nil) {
@@ -90,13 +96,14 @@ extension OTRTool {
                 if let output {
                     let exists = SecureFileWriter.exists(output)
                     if exists && !replace {
-                        throw diagnostics.fatal(output.argumentText, "already exists; use --replace to replace it", status: .cannotCreate)
+                        throw diagnostics.fatal(output.argumentText, "already exists; use --replace to replace it", status: .usage)
                     }
                     try KeyFileStore.save(bytes, to: output, existed: exists, diagnostics: diagnostics)
                 } else {
                     guard isatty(1) == 0 else {
                         throw diagnostics.fatal(nil, "a potr key is binary; give --output or redirect standard output", status: .usage)
                     }
+                    try PrivateKeyOutput.check(allowTerminal: false, fileOption: "--output", diagnostics: diagnostics)
                     let out = OutputSink.standardOutput()
                     out.write(bytes: bytes.octets)
                     out.flush()
@@ -112,11 +119,12 @@ extension OTRTool {
                     var loaded = try KeyFileStore.loadPrivateKeys(output, diagnostics: diagnostics)
                     do { try loaded.file.add(entry, replacing: replace) } catch {
                         throw diagnostics.fatal(output.argumentText, "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
-                                                status: .cannotCreate)
+                                                status: .usage)
                     }
                     let bytes = try KeyFileStore.serialise(loaded.file, diagnostics: diagnostics)
                     try KeyFileStore.save(bytes, to: output, existed: loaded.existed, diagnostics: diagnostics)
                 } else {
+                    try PrivateKeyOutput.check(allowTerminal: terminal.allowTerminal, fileOption: "--output", diagnostics: diagnostics)
                     let bytes = try KeyFileStore.serialise(PrivateKeyFile(accounts: [entry]), diagnostics: diagnostics)
                     let out = OutputSink.standardOutput()
                     out.write(bytes: bytes.octets)
