@@ -22,6 +22,11 @@ struct OTRTool: ParsableCommand {
             line, the message, the field and the rule broken; the run goes on to \
             the next message.
 
+            LOCATIONS. An input line is named FILE:N, and -:N when it is a line \
+            of standard input, however that was given (no file argument, or \
+            "-"), in text output and diagnostics of every command; JSON gives \
+            "source" ("-" for standard input) and "line".
+
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
             malformed input (2) is reported over a failed check (1), and the \
             first status from 64 up that occurred over both. A write to standard \

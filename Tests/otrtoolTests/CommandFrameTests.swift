@@ -52,4 +52,26 @@ struct CommandFrameTests {
         let result = try Tool.run(["no-such-command"])
         #expect(result.status == 64)
     }
+
+    @Test("standard input is named -:N in text and diagnostics and \"-\" in JSON, whether no file or \"-\" was given",
+          arguments: [
+              (["decode"], "x\n?OTR:AAMD.\n", "otrtool decode: -:2: "),
+              (["parse-tag"], "x\n?OTRv3\n", "otrtool parse-tag: -:2: "),
+              (["encode"], "{\"kind\":\"plaintext\",\"text\":\"x\"}\n{\n", "otrtool encode: -:2: "),
+              (["fragment", "join"], "x\n?OTR,00000,00001,a,\n", "otrtool fragment join: -:2: "),
+              (["simulate"], "alice: hi\nnobody\n", "otrtool simulate: -:2: "),
+          ])
+    func standardInputHasOneName(command: [String], input: String, prefix: String) throws {
+        for named in [[], ["-"]] {
+            let result = try Tool.run(command + named, input: input)
+            let errors = result.err.split(separator: "\n").filter { !$0.contains("INSECURE") }
+            #expect(result.status == 2, "\(command + named): \(result.err)")
+            #expect(errors.count == 1 && errors[0].hasPrefix(prefix), "\(command + named): \(result.err)")
+            #expect(!result.out.contains("line 1") && !result.err.contains("line 2"), "\(command + named)")
+        }
+        let text = try Tool.run(["decode", "-"], input: "x\n")
+        #expect(text.out == "-:1: plain text (not OTR): \"x\"\n")
+        let json = try Tool.run(["decode", "--json"], input: "x\n")
+        #expect(try Tool.jsonLines(json).first?["source"] as? String == "-")
+    }
 }

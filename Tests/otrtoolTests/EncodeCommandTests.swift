@@ -112,7 +112,7 @@ struct EncodeCommandTests {
         let wrong = try Self.encode([], stdin: reveal("ff112233445566778899aabbccddeeff") + "\n")
         let result = try Tool.run(["decode", "--json"], input: commit.out + wrong.out)
         #expect(result.status == 1)
-        #expect(result.err.contains("line 2: Reveal Signature message: revealed key does not open the D-H Commit"))
+        #expect(result.err.contains("-:2: Reveal Signature message: revealed key does not open the D-H Commit"))
         let wrongAnalysis = try #require(try Tool.jsonLines(result).last?["analysis"] as? [String: Any])
         #expect(wrongAnalysis["commitment_matches"] as? Bool == false)
     }
@@ -286,7 +286,7 @@ struct EncodeCommandTests {
         let errors = result.err.split(separator: "\n").map(String.init)
         try #require(errors.count == bad.count, "\(errors)")
         for (i, (error, (_, expected))) in zip(errors, bad).enumerated() {
-            #expect(error.hasPrefix("otrtool encode: line \(2 * i + 1): "), "\(error)")
+            #expect(error.hasPrefix("otrtool encode: -:\(2 * i + 1): "), "\(error)")
             #expect(error.contains(expected), "\(error)")
         }
         // 00 02 0a, then the MPI 00000002 0100: once for every good line.

@@ -78,9 +78,9 @@ struct FragmentCommandTests {
         #expect(result.lines == ["plain text", "XY"])
         let errors = result.err.split(separator: "\n").map(String.init)
         #expect(errors == [
-            "otrtool fragment join: line 3: duplicate fragment 2 of 3 (v2); the 2 fragments of the message in progress were discarded, as libotr discards them",
-            "otrtool fragment join: line 4: malformed fragment: k must be in 1...n (k=0, n=3)",
-            "otrtool fragment join: line 8: input ended before the message (v2) was complete: fragment 2 of 2 is missing (1 fragment was received)",
+            "otrtool fragment join: -:3: duplicate fragment 2 of 3 (v2); the 2 fragments of the message in progress were discarded, as libotr discards them",
+            "otrtool fragment join: -:4: malformed fragment: k must be in 1...n (k=0, n=3)",
+            "otrtool fragment join: -:8: input ended before the message (v2) was complete: fragment 2 of 2 is missing (1 fragment was received)",
         ])
     }
 

@@ -32,8 +32,8 @@ extension OTRTool {
                 OUTPUT SIZE. What decode writes grows linearly with its input, however \
                 hostile: standard output and standard error together hold at most \
                 \(DecodeOutputBound.bytesPerInputByte) bytes for each byte of input plus \
-                \(DecodeOutputBound.bytesPerLine) for each line (and, when files are \
-                named, the file's name in each item and each diagnostic). The text \
+                \(DecodeOutputBound.bytesPerLine) for each line (and the input's \
+                name in each item and each diagnostic). The text \
                 around a query or whitespace tag is shown with it only up to the items \
                 on either side (text between two offers goes with the first), so each \
                 byte of a line is shown once however many offers it holds. A line is \
@@ -55,7 +55,7 @@ extension OTRTool {
             let session = DecodeSession(keys: keys, json: output.json, showKeys: secrets.showKeys,
                                         out: out, diagnostics: diagnostics)
             let pipeline = DecodePipeline(session)
-            let reader = DecodeReader(named: input.namesSources, pipeline: pipeline)
+            let reader = DecodeReader(pipeline: pipeline)
             // Problems found while reading travel through the pipeline, so
             // standard error keeps the input's order.
             let readingDiagnostics = Diagnostics(command: "decode") { location, message, status in
@@ -91,7 +91,6 @@ enum DecodeStep {
 /// while the second half is behind (all stateless but for the scanner's
 /// and reassembler's state), then hands the steps on.
 final class DecodeReader {
-    private let named: Bool
     private let pipeline: DecodePipeline
     // The reader's state is touched per line by the reading thread alone;
     // unchecked, it is spared a dynamic exclusivity check on every access.
@@ -101,8 +100,7 @@ final class DecodeReader {
     /// The items of the current line, kept from line to line.
     @exclusivity(unchecked) private var items: [TranscriptScanner.Item] = []
 
-    init(named: Bool, pipeline: DecodePipeline) {
-        self.named = named
+    init(pipeline: DecodePipeline) {
         self.pipeline = pipeline
     }
 
@@ -140,7 +138,7 @@ final class DecodeReader {
 
     private func handle(_ items: [TranscriptScanner.Item], source: String) {
         for item in items {
-            let location = SourceLocation(source: source, line: item.line, named: named)
+            let location = SourceLocation(source: source, line: item.line)
             pipeline.send(.item(DecodeSession.Scanned(item, location: location, readMessage: pipeline.readAhead)),
                           bytes: item.size)
             if case .fragment(let raw) = item.kind {
@@ -155,7 +153,7 @@ final class DecodeReader {
         for event in events {
             switch event {
             case .completed(let message):
-                let location = SourceLocation(source: source, line: message.lastPosition, named: named)
+                let location = SourceLocation(source: source, line: message.lastPosition)
                 var scanner = TranscriptScanner()
                 for found in scanner.feed(message.message) + scanner.finish() {
                     let item = TranscriptScanner.Item(kind: found.kind, line: message.lastPosition, offset: found.offset)
@@ -164,7 +162,7 @@ final class DecodeReader {
                     pipeline.send(.item(scanned), bytes: item.size)
                 }
             case .problem(let problem):
-                let location = SourceLocation(source: source, line: problem.position, named: named)
+                let location = SourceLocation(source: source, line: problem.position)
                 self.problem(location.description, "fragment: \(problem)", status: .malformedInput)
             }
         }

@@ -95,14 +95,10 @@ extension DecodeReport {
         rows.endRow()
     }
 
-    /// "line N:" or "SOURCE:N:".
+    /// "SOURCE:N:", "-:N:" for standard input (`SourceLocation`).
     private func writeLocation(_ location: SourceLocation, into rows: inout OutputBuffer) {
-        if location.named {
-            TextEscaping.append(location.source.argumentBytes, style: .line, to: &rows)
-            rows.append(":")
-        } else {
-            rows.append("line ")
-        }
+        TextEscaping.append(location.source.argumentBytes, style: .line, to: &rows)
+        rows.append(":")
         rows.appendDecimal(location.line)
         rows.append(":")
     }

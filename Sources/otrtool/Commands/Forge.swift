@@ -67,7 +67,7 @@ struct ForgeSelection: ParsableArguments {
         var current: String? = nil
         func take(_ items: [TranscriptScanner.Item], source: String) {
             for item in items {
-                let location = SourceLocation(source: source, line: item.line, named: input.namesSources)
+                let location = SourceLocation(source: source, line: item.line)
                 guard lines.isEmpty || lines.contains(item.line) else { continue }
                 switch item.kind {
                 case .encoded(let armoured):

@@ -82,7 +82,7 @@ extension OTRTool.Forge {
             var scanner = TranscriptScanner()
             func take(_ items: [TranscriptScanner.Item]) {
                 for item in items {
-                    let location = SourceLocation(source: file, line: item.line, named: file != "-").description
+                    let location = SourceLocation(source: file, line: item.line).description
                     switch item.kind {
                     case .encoded(let armoured):
                         do {
@@ -118,7 +118,7 @@ extension OTRTool.Forge {
             }
             take(scanner.finish())
             let forgery = TranscriptForgery(messages: captured)
-            let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0, named: file != "-") })
+            let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0) })
 
             guard !edits.isEmpty else {
                 if output.json {
@@ -151,7 +151,7 @@ extension OTRTool.Forge {
 
             let problemsBeforeEdits = diagnostics.count
             for edit in edits {
-                let location = SourceLocation(source: file, line: edit.line, named: file != "-").description
+                let location = SourceLocation(source: file, line: edit.line).description
                 guard let index = captured.firstIndex(where: { $0.line == edit.line }) else {
                     diagnostics.report(location, "no Data message starts on this line", status: .malformedInput)
                     continue

@@ -218,7 +218,7 @@ extension OTRTool.FragmentCommand {
 
             if whole {
                 for source in input.sources {
-                    let location = SourceLocation(source: source, line: 1, named: input.namesSources)
+                    let location = SourceLocation(source: source, line: 1)
                     switch WholeInput.read(source, limit: input.maxLineLength) {
                     case .success(var bytes):
                         if bytes.last == terminator {
@@ -290,7 +290,7 @@ extension OTRTool.FragmentCommand {
             let terminator = records.delimiter
             var reassembler = Reassembler(maximumMessageLength: maxMessageLength, maximumPendingMessages: maxPending,
                                           maximumBufferedBytes: max(Reassembler.defaultMaximumBufferedBytes, maxMessageLength))
-            var positions = PositionTable(namesSources: input.namesSources)
+            var positions = PositionTable()
 
             func handle(_ events: [Reassembler.Event]) {
                 for event in events {
@@ -341,9 +341,6 @@ struct FragmenterKey: Hashable {
 struct PositionTable {
     private var starts: [(position: Int, source: String)] = []
     private var count = 0
-    let namesSources: Bool
-
-    init(namesSources: Bool) { self.namesSources = namesSources }
 
     mutating func next(_ location: SourceLocation) -> Int {
         count += 1
@@ -365,7 +362,7 @@ struct PositionTable {
                 high = mid - 1
             }
         }
-        return SourceLocation(source: found.source, line: position - found.position + 1, named: namesSources)
+        return SourceLocation(source: found.source, line: position - found.position + 1)
     }
 }
 

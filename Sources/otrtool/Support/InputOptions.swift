@@ -27,16 +27,12 @@ struct InputOptions: ParsableArguments {
     /// The sources in order; "-" is standard input.
     var sources: [String] { files.isEmpty ? ["-"] : files }
 
-    /// Whether locations should name the source (only when files are named).
-    var namesSources: Bool { !files.isEmpty }
-
     /// Calls `body` for every line of every source. An unreadable source or
     /// an over-long line is reported to `diagnostics` and skipped; `skipped`
     /// hears of each line skipped, for a caller that must not lose one.
     func forEachLine(diagnostics: Diagnostics, delimiter: UInt8 = 0x0a,
                      skipped: ((_ location: SourceLocation) -> Void)? = nil,
                      _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
-        let named = namesSources  // option wrappers are slow to read per line
         let maxLineLength = self.maxLineLength
         for source in sources {
             let fd: Int32
@@ -51,7 +47,7 @@ struct InputOptions: ParsableArguments {
             var number = 0
             while let line = reader.next() {
                 number += 1
-                let location = SourceLocation(source: source, line: number, named: named)
+                let location = SourceLocation(source: source, line: number)
                 switch line {
                 case .text(let bytes):
                     try body(location, bytes)
@@ -69,13 +65,14 @@ struct InputOptions: ParsableArguments {
     }
 }
 
-/// Where a line came from, printed as "line N" for standard input alone
-/// and "FILE:N" when files were named (the name's control characters
-/// escaped: a file name is input too).
+/// Where a line came from, printed as "FILE:N", and "-:N" for standard
+/// input however it was given (no file argument, or "-"), as JSON names it
+/// "-": one name for standard input in every command, diagnostic and
+/// report. The name's control characters are escaped: a file name is
+/// input too.
 struct SourceLocation: CustomStringConvertible {
     let source: String
     let line: Int
-    let named: Bool
 
-    var description: String { named ? "\(TextEscaping.line(source.argumentText)):\(line)" : "line \(line)" }
+    var description: String { "\(TextEscaping.line(source.argumentText)):\(line)" }
 }
