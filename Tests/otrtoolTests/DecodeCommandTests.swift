@@ -42,6 +42,20 @@ struct DecodeCommandTests {
 
     // MARK: Finding messages
 
+    @Test("a log prefix is shown as the text of a query and of an encoded message alike, and a message alone has none")
+    func queriesAndMessagesShowTheirLineAlike() throws {
+        let message = try Self.dataMessage("hi")
+        let input = "[12:00] <alice> ?OTRv3? ok\n[12:01] <bob> \(message)\n\(message)\n"
+        let (_, objects) = try Self.decodeJSON(Data(input.utf8))
+        try #require(objects.count == 3)
+        #expect(objects[0]["text"] as? String == "[12:00] <alice>  ok" && objects[0]["text_offset"] as? Int == 16)
+        #expect(objects[1]["text"] as? String == "[12:01] <bob> " && objects[1]["text_offset"] as? Int == 14)
+        #expect(objects[2]["text"] == nil && objects[2]["text_offset"] == nil)
+        let human = try Tool.run(["decode"], input: input)
+        let rows = human.lines.filter { $0.hasPrefix("    text ") }
+        #expect(rows == ["    text                 \"[12:00] <alice>  ok\"", "    text                 \"[12:01] <bob> \""], "\(human.out)")
+    }
+
     @Test func findsMessagesInsideLogLinesAndReportsPlainText() throws {
         let message = try Self.dataMessage("meet at noon")
         let prefix = "[2024-03-01 12:00:01] <alice@example.org/laptop> "
@@ -54,6 +68,8 @@ struct DecodeCommandTests {
         #expect(objects[0]["line"] as? Int == 1)
         #expect(objects[0]["offset"] as? Int == prefix.utf8.count)
         #expect(objects[0]["raw"] as? String == message)
+        // The log's prefix is the message's text, as a query's would be.
+        #expect(objects[0]["text"] as? String == prefix && objects[0]["text_offset"] as? Int == prefix.utf8.count)
         #expect(Self.plaintextMessage(objects[0]) == "meet at noon")
         #expect((objects[0]["analysis"] as? [String: Any])?["mac_valid"] as? Bool == true)
         #expect(objects[1]["kind"] as? String == "plaintext")
@@ -64,6 +80,7 @@ struct DecodeCommandTests {
         let human = try Tool.run(["decode", "--aes-key", "hex:\(Self.aesKey)"], input: input)
         #expect(human.status == 0)
         #expect(human.out.contains("-:1: Data message"))
+        #expect(human.out.contains("    text                 \"\(prefix)\"\n"), "\(human.out)")
         #expect(human.out.contains("\"meet at noon\""))
         #expect(human.out.contains("-:2: plain text (not OTR): \"[2024-03-01 12:00:02] <bob@example.org> sure, see you\""))
     }

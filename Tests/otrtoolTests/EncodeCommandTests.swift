@@ -173,6 +173,22 @@ struct EncodeCommandTests {
         #expect(((dh["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["bytes"] as? String == "0000010000")
     }
 
+    @Test("decode --json | encode rebuilds the example capture byte for byte, each message back in its log line")
+    func theCaptureIsRebuiltWithItsLogPrefixes() throws {
+        let capture = Tool.repositoryRoot.appendingPathComponent("examples/capture.log")
+        let json = try Tool.run(["decode", "--json", capture.path])
+        #expect(json.status == 0, "\(json.err)")
+        let rebuilt = try Tool.run(["encode"], stdin: json.stdout)
+        #expect(rebuilt.status == 0, "\(rebuilt.err)")
+        let original = try Data(contentsOf: capture)
+        #expect(rebuilt.stdout == original, "line 1: \(rebuilt.lines.first?.prefix(80) ?? ""); line 2: \(rebuilt.lines.dropFirst().first?.prefix(80) ?? "")")
+        // Each kind that stands in a log line goes back into it.
+        let lines = ["[t] <b> ?OTR:AAMKAAA=. after", "[t] <b> ?OTR,00001,00002,ab,", "[t] <b> ?OTR Error: gone", "[t] <b> ?OTRz x"]
+        let odd = try Tool.run(["decode", "--json"], input: lines.joined(separator: "\n") + "\n")
+        let back = try Tool.run(["encode"], stdin: odd.stdout)
+        #expect(back.lines == lines, "\(back.out)")
+    }
+
     @Test func decodeJSONIsEncodedBackByteForByte() throws {
         var lines: [String] = []
         for arguments in [["query", "--versions", "23"], ["dh-key", "--gy", "0123"], ["dh-key", "--protocol-version", "2", "--gy", "05"],

@@ -34,8 +34,9 @@ extension OTRTool {
                 \(DecodeOutputBound.bytesPerInputByte) bytes for each byte of input plus \
                 \(DecodeOutputBound.bytesPerLine) for each line (and the input's \
                 name in each item and each diagnostic). The text \
-                around a query or whitespace tag is shown with it only up to the items \
-                on either side (text between two offers goes with the first), so each \
+                around a query, whitespace tag, encoded message, fragment or error \
+                (a log's timestamp and name) is shown with it only up to the items \
+                on either side (text between two items goes with the first), so each \
                 byte of a line is shown once however many offers it holds. A line is \
                 scanned for at most \(PlaintextScanner.maximumFindings) items; the rest \
                 of it is shown as plain text. parse-tag, fragment join and forge \

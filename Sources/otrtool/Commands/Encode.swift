@@ -9,7 +9,10 @@ extension OTRTool {
             discussion: """
                 Without a subcommand, reads JSON Lines, one message per line, in the \
                 form decode --json prints, and writes each message: decode --json | \
-                encode rebuilds the input messages byte for byte, and decode --json | \
+                encode rebuilds the input byte for byte (each message put back into \
+                the "text" of its line, a log's timestamp and name, at \
+                "text_offset"; a line of several items as its items, one a line), \
+                and decode --json | \
                 jq ... | encode edits them. The kinds are query, whitespace-tag, error, \
                 plaintext, dh-commit, dh-key, reveal-signature, signature, data, \
                 v1-key-exchange, v1-data and unknown-version; fields are the ones \
