@@ -144,7 +144,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otr
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'parse-tag' -d 'Report the OTR offers in plaintext: whitespace tags, query and error messages.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'fragment' -d 'Split messages into OTR fragments as libotr does; reassemble fragments and explain what is broken.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'keygen' -d 'Generate an OTR long-term key (DSA, 1024-bit p, 160-bit q) in libotr\'s key file format.'
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'fingerprint' -d 'Print OTR fingerprints of key files, public keys and otr.fingerprints files.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'fingerprint' -d 'Print OTR fingerprints of key files, public keys and otr.fingerprints files; list otr.instance_tags files.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'convert-key' -d 'Convert a long-term key between libotr\'s key file and python-potr\'s key serialisation.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'derive' -d 'Derive session, AKE and extra symmetric keys from D-H values, and MAC keys from AES keys.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_positional "otrtool" -eq 1' -fa 'forge' -d 'Forge Data messages: re-encrypt, modify in place, rebuild and re-MAC; forge whole transcripts with revealed MAC keys.'
