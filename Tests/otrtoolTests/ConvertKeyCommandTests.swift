@@ -51,4 +51,31 @@ struct ConvertKeyCommandTests {
         #expect(run.err == "otrtool convert-key: warning: standard output is a file of mode 0644 that others can read; the private key written to it is not protected (chmod 600 it, or give --output)\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("out.potr"))) == Data(contentsOf: URL(fileURLWithPath: dir.path("a.potr"))))
     }
+
+    @Test("--json describes the key converted in keygen's fields; the key itself only when it goes to standard output")
+    func jsonCarriesTheKeyOnlyOnStandardOutput() throws {
+        let dir = try TemporaryDirectory("convert-json")
+        let (keys, potr) = try Self.keys(dir)
+        let fingerprint = try #require(try Tool.run(["fingerprint", keys]).lines.first?.split(separator: "\t").last.map(String.init))
+        // To a file: no key in the JSON.
+        let toFile = try Tool.run(["convert-key", "--to", "potr", "--json", "-o", dir.path("b.potr"), keys])
+        #expect(toFile.status == 0, "\(toFile.err)")
+        let described = try #require(try Tool.jsonLines(toFile).first)
+        #expect(described["account"] as? String == "a@x" && described["protocol"] as? String == "prpl-jabber"
+                && described["fingerprint"] as? String == fingerprint && described["format"] as? String == "potr"
+                && described["output"] as? String == dir.path("b.potr") && described["key"] == nil, "\(described)")
+        // To standard output: the potr key in hex, the same bytes as the text form.
+        let potrJSON = try #require(try Tool.jsonLines(try Tool.run(["convert-key", "--to", "potr", "--json", keys])).first)
+        let binary = try Tool.run(["convert-key", "--to", "potr", keys])
+        #expect(potrJSON["key"] as? String == binary.stdout.map { String(format: "%02x", $0) }.joined() && potrJSON["output"] is NSNull)
+        // libotr: the key file's text, which the text form writes.
+        let libotrJSON = try #require(try Tool.jsonLines(try Tool.run(["convert-key", "--to", "libotr", "--account", "c", "--protocol", "p", "--json", potr])).first)
+        let libotr = try Tool.run(["convert-key", "--to", "libotr", "--account", "c", "--protocol", "p", potr])
+        #expect(libotrJSON["key"] as? String == libotr.out && libotrJSON["fingerprint"] as? String == fingerprint, "\(libotrJSON)")
+        // Hex is text, but still a private key: a terminal only when asked.
+        let terminal = try Terminal.run(["convert-key", "--to", "potr", "--json", keys])
+        #expect(terminal.status == 64 && terminal.screen.isEmpty, "\(terminal.err)")
+        let allowed = try Terminal.run(["convert-key", "--to", "potr", "--json", "--allow-terminal", keys])
+        #expect(allowed.status == 0 && String(decoding: allowed.screen, as: UTF8.self).contains("\"key\""), "\(allowed.err)")
+    }
 }

@@ -189,6 +189,35 @@ struct EncodeCommandTests {
         #expect(back.lines == lines, "\(back.out)")
     }
 
+    @Test("encode --json writes one object per message with decode's fields, which encode reads back to the same bytes")
+    func jsonOutputHasDecodesFieldsAndEncodesBack() throws {
+        let dhKey = try Self.encode(["dh-key", "--gy", "0123", "--json"])
+        #expect(dhKey.status == 0, "\(dhKey.err)")
+        let text = try Self.encode(["dh-key", "--gy", "0123"])
+        let object = try #require(try Tool.jsonLines(dhKey).first)
+        #expect(object["kind"] as? String == "dh-key" && object["gy"] as? String == "0123" && object["sender_instance_hex"] as? String == "00000100")
+        #expect(object["raw"] as? String == text.lines.first && object["length"] as? Int == text.lines.first?.utf8.count)
+        // The same fields decode gives the message.
+        let decoded = try #require(try Self.decoded(text.out).first)
+        for key in ["kind", "version", "type", "sender_instance", "receiver_instance", "gy", "raw"] {
+            #expect("\(object[key] ?? "none")" == "\(decoded[key] ?? "none")", "\(key)")
+        }
+        #expect(try Tool.run(["encode"], stdin: dhKey.stdout).out == text.out)
+        // An offer, with its text; an XMPP stanza; JSON input names its line.
+        let query = try #require(try Tool.jsonLines(try Self.encode(["query", "--versions", "3", "--text", " hi", "--json"])).first)
+        #expect(query["kind"] as? String == "query" && query["offer"] as? String == "?OTRv3?" && query["text"] as? String == " hi"
+                && query["text_offset"] as? Int == 0, "\(query)")
+        let stanza = try #require(try Tool.jsonLines(try Self.encode(["error", "--text", "x", "--xmpp-to", "b@x/r", "--json"])).first)
+        #expect(stanza["kind"] as? String == "error" && (stanza["stanza"] as? String)?.hasPrefix("<message to='b@x/r'") == true, "\(stanza)")
+        let fromJSON = try Self.encode(["--json"], stdin: "{\"kind\":\"plaintext\",\"text\":\"a\"}\n\n{\"kind\":\"query\",\"versions\":[2]}\n")
+        let lines = try Tool.jsonLines(fromJSON)
+        #expect(lines.map { $0["line"] as? Int } == [1, 3] && lines.allSatisfy { $0["source"] as? String == "-" }, "\(fromJSON.out)")
+        // The example capture: encode --json | encode is encode.
+        let capture = try Tool.run(["decode", "--json", Tool.repositoryRoot.appendingPathComponent("examples/capture.log").path])
+        let viaJSON = try Tool.run(["encode"], stdin: try Tool.run(["encode", "--json"], stdin: capture.stdout).stdout)
+        #expect(viaJSON.stdout == (try Tool.run(["encode"], stdin: capture.stdout)).stdout)
+    }
+
     @Test func decodeJSONIsEncodedBackByteForByte() throws {
         var lines: [String] = []
         for arguments in [["query", "--versions", "23"], ["dh-key", "--gy", "0123"], ["dh-key", "--protocol-version", "2", "--gy", "05"],
