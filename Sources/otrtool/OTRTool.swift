@@ -35,8 +35,8 @@ struct OTRTool: ParsableCommand {
             end with 74. When the reader of a pipe has gone, otrtool ends quietly \
             through SIGPIPE, as cat and grep do (the shell shows status 141); \
             with SIGPIPE ignored that write fails and the status is 74. otrtool \
-            without a command, and help for a command that does not exist, are \
-            usage errors (64).
+            without a command, a command that does not exist (the error lists \
+            the commands there are) and help for one are usage errors (64).
             """,
         version: OTRToolVersion.string,
         subcommands: [
@@ -73,6 +73,7 @@ struct OTRTool: ParsableCommand {
         }
         do {
             try checkHelpRequest(arguments)
+            try checkCommandNames(arguments)
             var command = try directCommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCodeError {
@@ -121,9 +122,10 @@ struct OTRTool: ParsableCommand {
         let names = arguments.dropFirst().filter { !$0.hasPrefix("-") }
         let known = commandPath(names[...])
         if known.count < names.count {
-            let unknown = names[known.count]
-            let parent = (["otrtool"] + known).joined(separator: " ")
-            writeStandardError("otrtool help: \(parent) has no command \(unknown.argumentText); see 'otrtool --help'")
+            var parent: ParsableCommand.Type = OTRTool.self
+            for name in known { parent = parent.configuration.subcommands.first { $0.configuration.commandName == name }! }
+            let message = unknownCommandMessage(names[known.count], in: parent, path: ["otrtool"] + known)
+            writeStandardError("otrtool help: \(message); see 'otrtool --help'")
             throw ExitCodeError(.usage)
         }
     }

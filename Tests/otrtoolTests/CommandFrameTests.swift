@@ -48,9 +48,23 @@ struct CommandFrameTests {
         #expect(ok.status == 0 && ok.out.contains("739e0e8490eacbcb2ea11d4a5dbefbae888b092e"), "\(ok.out)")
     }
 
-    @Test func unknownSubcommandIsAUsageError() throws {
+    @Test("an unknown command is a usage error that lists the commands there are, at the root and in a group")
+    func unknownSubcommandIsAUsageError() throws {
         let result = try Tool.run(["no-such-command"])
         #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.err == "otrtool: no command no-such-command; the commands are decode, encode, parse-tag, fragment, keygen, fingerprint, convert-key, derive, forge, simulate, session; see 'otrtool --help'\n")
+        let nested = try Tool.run(["fragment", "splt", "--size", "60"])
+        #expect(nested.status == 64)
+        #expect(nested.err == "otrtool fragment: no command splt; the commands are split, join; see 'otrtool fragment --help'\n")
+        // encode's default command takes the word as its file, as before.
+        let file = try Tool.run(["encode", "no-such-file"])
+        #expect(file.status == 66 && file.err.contains("cannot open no-such-file"), "\(file.err)")
+        // Every command the root lists is a command.
+        let help = try Tool.run(["--help"])
+        for name in ["decode", "encode", "parse-tag", "fragment", "keygen", "fingerprint", "convert-key", "derive", "forge", "simulate", "session"] {
+            #expect(result.err.contains(name) && help.out.contains("  \(name) "), "\(name)")
+        }
     }
 
     @Test("standard input is named -:N in text and diagnostics and \"-\" in JSON, whether no file or \"-\" was given",
