@@ -244,7 +244,7 @@ _otrtool_encode() {
 
 _otrtool_encode_json() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--max-line-length --xmpp-to --xmpp-from --aes-key --mac-key)
     __otrtool_offer_flags_options -1
@@ -279,7 +279,7 @@ _otrtool_encode_json() {
 
 _otrtool_encode_query() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--versions --text --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -303,7 +303,7 @@ _otrtool_encode_query() {
 
 _otrtool_encode_tag() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--versions --text --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -327,7 +327,7 @@ _otrtool_encode_tag() {
 
 _otrtool_encode_error() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--text --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -348,7 +348,7 @@ _otrtool_encode_error() {
 
 _otrtool_encode_dh-commit() {
     repeating_flags=()
-    non_repeating_flags=(--allow-violations --version -h --help)
+    non_repeating_flags=(--allow-violations --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--protocol-version --sender-instance --receiver-instance --dh-private --gx --r --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -384,7 +384,7 @@ _otrtool_encode_dh-commit() {
 
 _otrtool_encode_dh-key() {
     repeating_flags=()
-    non_repeating_flags=(--allow-violations --version -h --help)
+    non_repeating_flags=(--allow-violations --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--protocol-version --sender-instance --receiver-instance --dh-private --gy --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -417,7 +417,7 @@ _otrtool_encode_dh-key() {
 
 _otrtool_encode_data() {
     repeating_flags=()
-    non_repeating_flags=(--allow-violations --version -h --help)
+    non_repeating_flags=(--allow-violations --json --version -h --help)
     repeating_options=(--tlv)
     non_repeating_options=(--protocol-version --sender-instance --receiver-instance --aes-key --mac-key --text --flags --sender-keyid --recipient-keyid --next-dh-key --counter --old-mac-keys --xmpp-to --xmpp-from)
     __otrtool_offer_flags_options 0
@@ -598,7 +598,7 @@ _otrtool_fragment_join() {
 
 _otrtool_keygen() {
     repeating_flags=()
-    non_repeating_flags=(--replace --json --version -h --help)
+    non_repeating_flags=(--replace --json --allow-terminal --version -h --help)
     repeating_options=()
     non_repeating_options=(--account --protocol --key-file --instance-tags --seed --insecure-seed)
     __otrtool_offer_flags_options 0
@@ -662,7 +662,7 @@ _otrtool_fingerprint() {
 
 _otrtool_convert-key() {
     repeating_flags=()
-    non_repeating_flags=(--replace --version -h --help)
+    non_repeating_flags=(--replace --allow-terminal --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--to --account --protocol -o --output)
     __otrtool_offer_flags_options 1

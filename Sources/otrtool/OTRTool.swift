@@ -23,6 +23,11 @@ struct OTRTool: ParsableCommand {
             line, the message, the field and the rule broken; the run goes on to \
             the next message.
 
+            LOCATIONS. An input line is named FILE:N, and -:N when it is a line \
+            of standard input, however that was given (no file argument, or \
+            "-"), in text output and diagnostics of every command; JSON gives \
+            "source" ("-" for standard input) and "line".
+
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
             malformed input (2) is reported over a failed check (1), and the \
             first status from 64 up that occurred over both. A write to standard \
@@ -31,8 +36,8 @@ struct OTRTool: ParsableCommand {
             end with 74. When the reader of a pipe has gone, otrtool ends quietly \
             through SIGPIPE, as cat and grep do (the shell shows status 141); \
             with SIGPIPE ignored that write fails and the status is 74. otrtool \
-            without a command, and help for a command that does not exist, are \
-            usage errors (64).
+            without a command, a command that does not exist (the error lists \
+            the commands there are) and help for one are usage errors (64).
             """,
         version: OTRToolVersion.string,
         subcommands: [
@@ -70,6 +75,7 @@ struct OTRTool: ParsableCommand {
         }
         do {
             try checkHelpRequest(arguments)
+            try checkCommandNames(arguments)
             var command = try directCommand(arguments) ?? parseAsRoot(arguments)
             try command.run()
         } catch let exit as ExitCodeError {
@@ -118,9 +124,10 @@ struct OTRTool: ParsableCommand {
         let names = arguments.dropFirst().filter { !$0.hasPrefix("-") }
         let known = commandPath(names[...])
         if known.count < names.count {
-            let unknown = names[known.count]
-            let parent = (["otrtool"] + known).joined(separator: " ")
-            writeStandardError("otrtool help: \(parent) has no command \(unknown.argumentText); see 'otrtool --help'")
+            var parent: ParsableCommand.Type = OTRTool.self
+            for name in known { parent = parent.configuration.subcommands.first { $0.configuration.commandName == name }! }
+            let message = unknownCommandMessage(names[known.count], in: parent, path: ["otrtool"] + known)
+            writeStandardError("otrtool help: \(message); see 'otrtool --help'")
             throw ExitCodeError(.usage)
         }
     }

@@ -50,12 +50,12 @@ import OTRToolkit
     func brokenSeriesAndSources() throws {
         let message = Array("?OTR:AAMD".utf8) + Array(repeating: UInt8(ascii: "A"), count: 191) + [UInt8(ascii: ".")]
         let fragments = try Fragmenter(form: .v2, maximumMessageSize: 60).fragments(of: message)
-        var reader = CaptureReader(namesSources: true)
+        var reader = CaptureReader()
         var events: [CaptureReader.Event] = []
         // The first fragment in one file, the rest in another: never joined.
-        reader.feed(fragments[0], at: SourceLocation(source: "a.log", line: 1, named: true)) { events.append($0) }
+        reader.feed(fragments[0], at: SourceLocation(source: "a.log", line: 1)) { events.append($0) }
         for (i, f) in fragments.dropFirst().enumerated() {
-            reader.feed(f, at: SourceLocation(source: "b.log", line: i + 1, named: true)) { events.append($0) }
+            reader.feed(f, at: SourceLocation(source: "b.log", line: i + 1)) { events.append($0) }
         }
         reader.finish { events.append($0) }
         let problems = events.compactMap { if case .problem(let l, let m) = $0 { (l.description, m) } else { nil } }
@@ -66,14 +66,14 @@ import OTRToolkit
 
     @Test("lines skipped before a line (too long for the line reader) keep the numbering")
     func skippedLines() throws {
-        var reader = CaptureReader(namesSources: false)
+        var reader = CaptureReader()
         var items: [CapturedItem] = []
-        reader.feed(Array("?OTRv23?".utf8), at: SourceLocation(source: "-", line: 5, named: false)) {
+        reader.feed(Array("?OTRv23?".utf8), at: SourceLocation(source: "-", line: 5)) {
             if case .item(let i) = $0 { items.append(i) }
         }
         reader.finish { if case .item(let i) = $0 { items.append(i) } }
         #expect(items.contains { $0.location.line == 5 && { if case .query = $0.item.kind { true } else { false } }($0) })
-        #expect(items.allSatisfy { $0.location.description == "line \($0.location.line)" })
+        #expect(items.allSatisfy { $0.location.description == "-:\($0.location.line)" })
     }
 
     @Test("an encoded message that does not read keeps why, with its bytes")

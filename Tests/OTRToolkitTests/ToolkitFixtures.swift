@@ -15,10 +15,10 @@ enum ToolkitFixtures {
 
     /// Every event the capture reader gives for `lines` of one source.
     static func read(_ lines: [[UInt8]], source: String = "-") -> [CaptureReader.Event] {
-        var reader = CaptureReader(namesSources: source != "-")
+        var reader = CaptureReader()
         var events: [CaptureReader.Event] = []
         for (i, line) in lines.enumerated() {
-            reader.feed(line, at: SourceLocation(source: source, line: i + 1, named: source != "-")) { events.append($0) }
+            reader.feed(line, at: SourceLocation(source: source, line: i + 1)) { events.append($0) }
         }
         reader.finish { events.append($0) }
         return events

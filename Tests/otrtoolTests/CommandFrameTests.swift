@@ -48,8 +48,44 @@ struct CommandFrameTests {
         #expect(ok.status == 0 && ok.out.contains("739e0e8490eacbcb2ea11d4a5dbefbae888b092e"), "\(ok.out)")
     }
 
-    @Test func unknownSubcommandIsAUsageError() throws {
+    @Test("an unknown command is a usage error that lists the commands there are, at the root and in a group")
+    func unknownSubcommandIsAUsageError() throws {
         let result = try Tool.run(["no-such-command"])
         #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.err == "otrtool: no command no-such-command; the commands are decode, encode, parse-tag, fragment, keygen, fingerprint, convert-key, derive, forge, simulate, session; see 'otrtool --help'\n")
+        let nested = try Tool.run(["fragment", "splt", "--size", "60"])
+        #expect(nested.status == 64)
+        #expect(nested.err == "otrtool fragment: no command splt; the commands are split, join; see 'otrtool fragment --help'\n")
+        // encode's default command takes the word as its file, as before.
+        let file = try Tool.run(["encode", "no-such-file"])
+        #expect(file.status == 66 && file.err.contains("cannot open no-such-file"), "\(file.err)")
+        // Every command the root lists is a command.
+        let help = try Tool.run(["--help"])
+        for name in ["decode", "encode", "parse-tag", "fragment", "keygen", "fingerprint", "convert-key", "derive", "forge", "simulate", "session"] {
+            #expect(result.err.contains(name) && help.out.contains("  \(name) "), "\(name)")
+        }
+    }
+
+    @Test("standard input is named -:N in text and diagnostics and \"-\" in JSON, whether no file or \"-\" was given",
+          arguments: [
+              (["decode"], "x\n?OTR:AAMD.\n", "otrtool decode: -:2: "),
+              (["parse-tag"], "x\n?OTRv3\n", "otrtool parse-tag: -:2: "),
+              (["encode"], "{\"kind\":\"plaintext\",\"text\":\"x\"}\n{\n", "otrtool encode: -:2: "),
+              (["fragment", "join"], "x\n?OTR,00000,00001,a,\n", "otrtool fragment join: -:2: "),
+              (["simulate"], "alice: hi\nnobody\n", "otrtool simulate: -:2: "),
+          ])
+    func standardInputHasOneName(command: [String], input: String, prefix: String) throws {
+        for named in [[], ["-"]] {
+            let result = try Tool.run(command + named, input: input)
+            let errors = result.err.split(separator: "\n").filter { !$0.contains("INSECURE") }
+            #expect(result.status == 2, "\(command + named): \(result.err)")
+            #expect(errors.count == 1 && errors[0].hasPrefix(prefix), "\(command + named): \(result.err)")
+            #expect(!result.out.contains("line 1") && !result.err.contains("line 2"), "\(command + named)")
+        }
+        let text = try Tool.run(["decode", "-"], input: "x\n")
+        #expect(text.out == "-:1: plain text (not OTR): \"x\"\n")
+        let json = try Tool.run(["decode", "--json"], input: "x\n")
+        #expect(try Tool.jsonLines(json).first?["source"] as? String == "-")
     }
 }

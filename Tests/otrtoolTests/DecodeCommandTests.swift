@@ -42,6 +42,20 @@ struct DecodeCommandTests {
 
     // MARK: Finding messages
 
+    @Test("a log prefix is shown as the text of a query and of an encoded message alike, and a message alone has none")
+    func queriesAndMessagesShowTheirLineAlike() throws {
+        let message = try Self.dataMessage("hi")
+        let input = "[12:00] <alice> ?OTRv3? ok\n[12:01] <bob> \(message)\n\(message)\n"
+        let (_, objects) = try Self.decodeJSON(Data(input.utf8))
+        try #require(objects.count == 3)
+        #expect(objects[0]["text"] as? String == "[12:00] <alice>  ok" && objects[0]["text_offset"] as? Int == 16)
+        #expect(objects[1]["text"] as? String == "[12:01] <bob> " && objects[1]["text_offset"] as? Int == 14)
+        #expect(objects[2]["text"] == nil && objects[2]["text_offset"] == nil)
+        let human = try Tool.run(["decode"], input: input)
+        let rows = human.lines.filter { $0.hasPrefix("    text ") }
+        #expect(rows == ["    text                 \"[12:00] <alice>  ok\"", "    text                 \"[12:01] <bob> \""], "\(human.out)")
+    }
+
     @Test func findsMessagesInsideLogLinesAndReportsPlainText() throws {
         let message = try Self.dataMessage("meet at noon")
         let prefix = "[2024-03-01 12:00:01] <alice@example.org/laptop> "
@@ -54,6 +68,8 @@ struct DecodeCommandTests {
         #expect(objects[0]["line"] as? Int == 1)
         #expect(objects[0]["offset"] as? Int == prefix.utf8.count)
         #expect(objects[0]["raw"] as? String == message)
+        // The log's prefix is the message's text, as a query's would be.
+        #expect(objects[0]["text"] as? String == prefix && objects[0]["text_offset"] as? Int == prefix.utf8.count)
         #expect(Self.plaintextMessage(objects[0]) == "meet at noon")
         #expect((objects[0]["analysis"] as? [String: Any])?["mac_valid"] as? Bool == true)
         #expect(objects[1]["kind"] as? String == "plaintext")
@@ -63,9 +79,10 @@ struct DecodeCommandTests {
         // The text form says the same.
         let human = try Tool.run(["decode", "--aes-key", "hex:\(Self.aesKey)"], input: input)
         #expect(human.status == 0)
-        #expect(human.out.contains("line 1: Data message"))
+        #expect(human.out.contains("-:1: Data message"))
+        #expect(human.out.contains("    text                 \"\(prefix)\"\n"), "\(human.out)")
         #expect(human.out.contains("\"meet at noon\""))
-        #expect(human.out.contains("line 2: plain text (not OTR): \"[2024-03-01 12:00:02] <bob@example.org> sure, see you\""))
+        #expect(human.out.contains("-:2: plain text (not OTR): \"[2024-03-01 12:00:02] <bob@example.org> sure, see you\""))
     }
 
     @Test func findsMessagesInXMPPBodiesWithEntitiesUnescaped() throws {
@@ -162,12 +179,12 @@ struct DecodeCommandTests {
         try #require(errors.count == expectedErrors.count,
                      "expected \(expectedErrors.count) problems, got \(errors.count): \(errors.prefix(8))")
         for (error, expected) in zip(errors, expectedErrors) {
-            #expect(error.contains("line \(expected.line):") && error.contains(expected.text),
+            #expect(error.contains(": -:\(expected.line):") && error.contains(expected.text),
                     "out of order or wrong: expected line \(expected.line) (\(expected.text)), got \(error)")
         }
         // Every line but the skipped one has its title, in order.
-        let titles = result.out.split(separator: "\n").filter { $0.hasPrefix("line ") }
-        let numbers = titles.compactMap { Int($0.dropFirst(5).prefix { $0 != ":" }) }
+        let titles = result.out.split(separator: "\n").filter { $0.hasPrefix("-:") }
+        let numbers = titles.compactMap { Int($0.dropFirst(2).prefix { $0 != ":" }) }
         #expect(numbers == (1...6000).filter { $0 % 1000 != 400 }, "titles missing or out of order")
     }
 
@@ -217,7 +234,7 @@ struct DecodeCommandTests {
         #expect(result.status == 2)
         let errors = Self.stderrLines(result)
         #expect(errors.count == 1, "\(errors)")
-        #expect(errors.first?.hasPrefix("otrtool decode: line 1: ") == true, "\(errors)")
+        #expect(errors.first?.hasPrefix("otrtool decode: -:1: ") == true, "\(errors)")
         #expect(errors.first?.contains(c.rule) == true, "\(errors)")
         let last = try #require(objects.last)
         #expect(last["kind"] as? String == "data")
@@ -229,7 +246,7 @@ struct DecodeCommandTests {
         let valid = try Self.dataMessage("before the end")
         let (result, objects) = try Self.decodeJSON(Data((valid + "\n?OTR:AAMDAAABAAAA").utf8))
         #expect(result.status == 2)
-        #expect(Self.stderrLines(result) == ["otrtool decode: line 2: encoded message at byte 0: no closing \".\" (truncated?)"])
+        #expect(Self.stderrLines(result) == ["otrtool decode: -:2: encoded message at byte 0: no closing \".\" (truncated?)"])
         try #require(objects.count == 2)
         #expect(Self.plaintextMessage(objects[0]) == "before the end")
         #expect(objects[1]["kind"] as? String == "unterminated")
@@ -251,8 +268,8 @@ struct DecodeCommandTests {
         let result = try Tool.run(["decode", "--json", "--aes-key", "hex:ff0102030405060708090a0b0c0d0e0f"], input: input)
         #expect(result.status == 1)
         #expect(Self.stderrLines(result) == [
-            "otrtool decode: line 1: Data message: MAC does not verify with any given or derived key",
-            "otrtool decode: line 2: Data message: MAC does not verify with any given or derived key",
+            "otrtool decode: -:1: Data message: MAC does not verify with any given or derived key",
+            "otrtool decode: -:2: Data message: MAC does not verify with any given or derived key",
         ])
         let objects = try Tool.jsonLines(result)
         try #require(objects.count == 2)
@@ -295,8 +312,8 @@ struct DecodeCommandTests {
         #expect(result.status == 2)
         let errors = Self.stderrLines(result)
         try #require(errors.count == 2, "\(errors)")
-        #expect(errors[0].hasPrefix("otrtool decode: line 2: Data message: counter 0000000000000001 reused"), "\(errors)")
-        #expect(errors[1].hasPrefix("otrtool decode: line 4: Data message: counter 0000000000000002 is lower"), "\(errors)")
+        #expect(errors[0].hasPrefix("otrtool decode: -:2: Data message: counter 0000000000000001 reused"), "\(errors)")
+        #expect(errors[1].hasPrefix("otrtool decode: -:4: Data message: counter 0000000000000002 is lower"), "\(errors)")
         try #require(objects.count == 4)
         let problems: [String?] = objects.map { object -> String? in
             let analysis = object["analysis"] as? [String: Any]

@@ -46,6 +46,63 @@ struct FingerprintCommandTests {
         #expect(jid.out == "xmpp:a%20b@x.org?otr-fingerprint=\(hex)\n")
     }
 
+    @Test("--uri makes xmpp: URIs for XMPP accounts only: a prpl-irc key or entry is refused with 64 naming the protocol, unless --jid")
+    func theURIIsForXMPPOnly() throws {
+        let irc = try Tool.run(["keygen", "--account", "alice", "--protocol", "prpl-irc", "--seed", "fp"])
+        let refused = try Tool.run(["fingerprint", "--uri"], stdin: irc.stdout)
+        #expect(refused.status == 64)
+        #expect(refused.out.isEmpty, "\(refused.out)")
+        #expect(refused.err == "otrtool fingerprint: -:2: --uri makes xmpp: URIs (XEP-0364), and prpl-irc is not an XMPP protocol; give --jid to name an XMPP address for this key\n")
+        let hex = Self.keyFile.fingerprint.lowercased().replacingOccurrences(of: " ", with: "")
+        let named = try Tool.run(["fingerprint", "--uri", "--jid", "alice@example.org"], stdin: irc.stdout)
+        #expect(named.status == 0 && named.out == "xmpp:alice@example.org?otr-fingerprint=\(hex)\n", "\(named.err)")
+        // Every XMPP name clients use is accepted, whatever its case.
+        for proto in ["jabber", "xmpp", "libpurple-Jabber", "libpurple-GTalk"] {
+            let key = try Tool.run(["keygen", "--account", "alice@example.org", "--protocol", proto, "--seed", "fp"])
+            let uri = try Tool.run(["fingerprint", "--uri"], stdin: key.stdout)
+            #expect(uri.status == 0 && uri.out == "xmpp:alice@example.org?otr-fingerprint=\(hex)\n", "\(proto): \(uri.err)")
+        }
+        // An otr.fingerprints file: the XMPP peer's URI is printed, the IRC one refused.
+        let dir = try TemporaryDirectory("fp-uri")
+        let store = try dir.write("otr.fingerprints",
+            "bob@example.org\talice@example.org\tprpl-jabber\taabbccddeeff00112233445566778899aabbccdd\tverified\n"
+            + "carol\talice\tprpl-irc\t00112233445566778899aabbccddeeff00112233\t\n")
+        let mixed = try Tool.run(["fingerprint", "--uri", store])
+        #expect(mixed.status == 64)
+        #expect(mixed.lines == ["xmpp:bob@example.org?otr-fingerprint=aabbccddeeff00112233445566778899aabbccdd"])
+        #expect(mixed.err.contains("\(store):2: --uri makes xmpp: URIs (XEP-0364), and prpl-irc is not an XMPP protocol"), "\(mixed.err)")
+    }
+
+    @Test("an otr.instance_tags file is listed, in text and JSON, not misread as an otr.fingerprints file")
+    func instanceTagFilesAreListed() throws {
+        let dir = try TemporaryDirectory("fp-instags")
+        let tags = dir.path("instance-tags")  // seeded keys are refused for otr.instance_tags
+        for (account, proto) in [("a@x", "prpl-jabber"), ("b", "prpl-irc")] {
+            let made = try Tool.run(["keygen", "--account", account, "--protocol", proto, "--key-file", dir.path("keys"),
+                                     "--instance-tags", tags, "--json", "--seed", account])
+            try #require(made.status == 0, "\(made.err)")
+        }
+        let written = try Tool.jsonLines(try Tool.run(["keygen", "--account", "a@x", "--protocol", "prpl-jabber", "--key-file", dir.path("k2"),
+                                                       "--instance-tags", tags, "--json", "--seed", "a@x"]))
+        let tagA = try #require(written.first?["instance_tag"] as? String)
+        let listed = try Tool.run(["fingerprint", tags])
+        #expect(listed.status == 0, "\(listed.err)")
+        #expect(listed.lines.count == 2 && listed.lines[0] == "a@x\tprpl-jabber\t\(tagA)", "\(listed.out)")
+        #expect(listed.lines[1].hasPrefix("b\tprpl-irc\t") && listed.lines[1].count == "b\tprpl-irc\t".count + 8)
+        let json = try Tool.jsonLines(try Tool.run(["fingerprint", "--json", "--account", "a@x", tags]))
+        #expect(json.count == 1)
+        #expect(json.first?["kind"] as? String == "instance_tag" && json.first?["instance_tag"] as? String == tagA
+                && json.first?["line"] as? Int == 2 && json.first?["fingerprint"] == nil, "\(json)")
+        // Without libotr's warning line, three fields ending in a tag still say what the file is.
+        let bare = try Tool.run(["fingerprint"], input: "c\tprpl-jabber\t0000abcd\n")
+        #expect(bare.status == 0 && bare.out == "c\tprpl-jabber\t0000abcd\n", "\(bare.err)")
+        // A tag is no key: --expect does not match it, --uri refuses it.
+        let expect = try Tool.run(["fingerprint", "--expect", String(repeating: "0", count: 40), tags])
+        #expect(expect.status == 1 && !expect.out.contains("differs"), "\(expect.out)")
+        let uri = try Tool.run(["fingerprint", "--uri", tags])
+        #expect(uri.status == 64 && uri.err.contains("an instance tag has no fingerprint"), "\(uri.err)")
+    }
+
     @Test func fingerprintFilesAreListedWithTrust() throws {
         let dir = try TemporaryDirectory("fp-store")
         let store = try dir.write("otr.fingerprints",

@@ -78,9 +78,9 @@ struct FragmentCommandTests {
         #expect(result.lines == ["plain text", "XY"])
         let errors = result.err.split(separator: "\n").map(String.init)
         #expect(errors == [
-            "otrtool fragment join: line 3: duplicate fragment 2 of 3 (v2); the 2 fragments of the message in progress were discarded, as libotr discards them",
-            "otrtool fragment join: line 4: malformed fragment: k must be in 1...n (k=0, n=3)",
-            "otrtool fragment join: line 8: input ended before the message (v2) was complete: fragment 2 of 2 is missing (1 fragment was received)",
+            "otrtool fragment join: -:3: duplicate fragment 2 of 3 (v2); the 2 fragments of the message in progress were discarded, as libotr discards them",
+            "otrtool fragment join: -:4: malformed fragment: k must be in 1...n (k=0, n=3)",
+            "otrtool fragment join: -:8: input ended before the message (v2) was complete: fragment 2 of 2 is missing (1 fragment was received)",
         ])
     }
 
@@ -151,5 +151,48 @@ struct FragmentCommandTests {
         #expect(try Tool.run(["fragment", "split", "--size", "100", "--sender", "xyz"], input: "x\n").status == 64)
         let noTags = try Tool.run(["fragment", "split", "--size", "40", "--form", "v3"], input: String(repeating: "q", count: 50) + "\n")
         #expect(noTags.status == 64)
+    }
+
+    @Test("split finds the message in a log line: a v3 message stays v3 and the timestamp and name are not fragmented")
+    func splitFindsTheMessageInALogLine() throws {
+        let bare = try Tool.run(["fragment", "split", "--size", "60"], input: Self.dataV3 + "\n")
+        let logged = try Tool.run(["fragment", "split", "--size", "60"], input: "[2026-11-23 12:00:02] <bob@example.org> \(Self.dataV3)\n")
+        #expect(logged.status == 0, "\(logged.err)")
+        #expect(logged.out == bare.out)
+        #expect(logged.lines.first?.hasPrefix("?OTR|c78b7f9c|c6b3626d,00001,00005,?OTR:AAMD") == true, "\(logged.out)")
+        let json = try Tool.jsonLines(try Tool.run(["fragment", "split", "--size", "60", "--json"], input: "<bob> \(Self.dataV3)\n"))
+        #expect(json.count == 5 && json.allSatisfy { $0["offset"] as? Int == 6 && $0["form"] as? String == "v3" }, "\(json)")
+        // Two messages in a line: each is split; the text between goes.
+        let two = try Tool.run(["fragment", "split", "--size", "200"], input: "a \(Self.dataV3) b \(Self.dataV3) c\n")
+        #expect(two.lines == [Self.dataV3, Self.dataV3])
+        // A query is the message from its ?OTR to the end of the line.
+        let query = try Tool.run(["fragment", "split", "--size", "23"], input: "[12:00] <alice> ?OTRv23? alice wants OTR\n")
+        #expect(query.lines.first == "?OTR,00001,00006,?OTR,", "\(query.out)")
+        #expect(try Tool.run(["fragment", "join"], stdin: query.stdout).out == "?OTRv23? alice wants OTR\n")
+        // split | join gives back the messages.
+        let joined = try Tool.run(["fragment", "join"], stdin: logged.stdout)
+        #expect(joined.out == Self.dataV3 + "\n")
+    }
+
+    @Test("split refuses a message cut short, naming it, and goes on")
+    func splitRefusesAnUnterminatedMessage() throws {
+        let result = try Tool.run(["fragment", "split", "--size", "60"], input: "<bob> ?OTR:AAMDx4t\nnext\n")
+        #expect(result.status == 2)
+        #expect(result.err == "otrtool fragment split: -:1: encoded message at byte 6: no closing \".\" (truncated?); not split\n")
+        #expect(result.out == "next\n")
+    }
+
+    @Test("a --size too small names the form it is too small for: any fragment without --form, v3 for a v3 message")
+    func tooSmallSizesNameTheForm() throws {
+        let tiny = try Tool.run(["fragment", "split", "--size", "10"], input: Self.dataV3 + "\n")
+        #expect(tiny.status == 64)
+        #expect(tiny.err.hasPrefix("Error: --size 10 is too small for any fragment: at least 20 for v2 fragments (a query or version 2 message) and 38 for v3 (a version 3 message)\n"),
+                "\(tiny.err)")
+        let v3 = try Tool.run(["fragment", "split", "--size", "10", "--form", "v3"], input: Self.dataV3 + "\n")
+        #expect(v3.err.hasPrefix("Error: --size 10 is too small for v3 fragments: at least 38"), "\(v3.err)")
+        let between = try Tool.run(["fragment", "split", "--size", "30"], input: Self.dataV3 + "\n" + String(repeating: "p", count: 40) + "\n")
+        #expect(between.status == 64)
+        #expect(between.err == "otrtool fragment split: -:1: --size 30 leaves no room for a piece in v3 fragments (at least 38), which this version 3 message takes\n")
+        #expect(between.lines.count == 4 && between.lines.allSatisfy { $0.hasPrefix("?OTR,0000") }, "the v2 line is still split: \(between.out)")
     }
 }

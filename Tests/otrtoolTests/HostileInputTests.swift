@@ -54,7 +54,7 @@ struct HostileInputTests {
         #expect(result.status == 2, "\(command): \(H.excerpt(result.err))")
         let errors = H.errors(result)
         #expect(errors.count == 1, "\(command): \(errors.map { H.excerpt($0) })")
-        let location = command == .session ? "-:1:" : "line 1:"
+        let location = "-:1:"
         #expect(errors.first?.contains("\(location) line of \(length) bytes") == true, "\(command): \(errors.map { H.excerpt($0) })")
         try fixture.checkGoodRecord(command, result, line: 2)
     }
@@ -67,7 +67,7 @@ struct HostileInputTests {
                                     fixture.arguments(command) + ["--max-line-length", "50000"])
         H.expectSurvived(result, command.rawValue)
         #expect(result.status == 2, "\(command): \(H.excerpt(result.err))")
-        let location = command == .session ? "-:1" : "line 1"
+        let location = "-:1"
         #expect(H.errors(result) == ["otrtool \(command.rawValue): \(location): line of 100000 bytes exceeds --max-line-length 50000; skipped"])
         try fixture.checkGoodRecord(command, result, line: 2)
     }
@@ -116,7 +116,7 @@ struct HostileInputTests {
         #expect(result.status == 2)
         let errors = H.errors(result)
         #expect(errors.count == 1, "\(errors)")
-        #expect(errors.first?.hasPrefix("otrtool decode: line 1: ") == true, "\(errors)")
+        #expect(errors.first?.hasPrefix("otrtool decode: -:1: ") == true, "\(errors)")
         #expect(errors.first?.contains("\(field): length 4294967295 overruns") == true, "\(errors)")
         try H.expectDecoded(result, text: "still here", line: 2)
     }
@@ -132,7 +132,7 @@ struct HostileInputTests {
         H.expectSurvived(result, "fragments")
         #expect(result.status == 2)
         let errors = H.errors(result)
-        #expect(errors.count == 1 && errors.first?.contains("line \(split.lines.count): ") == true
+        #expect(errors.count == 1 && errors.first?.contains(": -:\(split.lines.count): ") == true
                 && errors.first?.contains("length 4294967295 overruns") == true, "\(errors)")
         try H.expectDecoded(result, text: "still here", line: split.lines.count + 1)
     }
@@ -150,7 +150,7 @@ struct HostileInputTests {
         H.expectSurvived(result, subcommand)
         #expect(result.status == 2)
         let errors = H.errors(result)
-        #expect(errors.count == 1 && errors.first?.contains("line 1: ") == true
+        #expect(errors.count == 1 && errors.first?.contains("-:1: ") == true
                 && errors.first?.contains("\(field): length 4294967295") == true, "\(errors)")
         #expect(result.lines.count == 1)
         let decoded = try Tool.run(["decode", "--json", "--aes-key", "hex:\(H.aesKey)"], stdin: result.stdout)
@@ -206,7 +206,7 @@ struct HostileInputTests {
         #expect(result.status == 2)
         let errors = H.errors(result)
         #expect(errors.count == 100_000)
-        #expect(errors.first?.contains(": line 1: ") == true && errors.last?.contains(": line 100000: ") == true)
+        #expect(errors.first?.contains(": -:1: ") == true && errors.last?.contains(": -:100000: ") == true)
         #expect(errors.allSatisfy { $0.contains("n must be in 1...65535 (n=100000)") })
         if command == "decode" {
             try H.expectDecoded(result, text: "still here", line: 100_001)
@@ -273,9 +273,9 @@ struct HostileInputTests {
         #expect(result.status == 2)
         let errors = H.errors(result)
         try #require(errors.count == 3, "\(errors)")
-        #expect(errors[0].hasPrefix("otrtool encode: line 1: ") && errors[0].contains("not UTF-8"), "\(errors[0])")
-        #expect(errors[1].hasPrefix("otrtool encode: line 2: ") && errors[1].contains("control character"), "\(errors[1])")
-        #expect(errors[2].hasPrefix("otrtool encode: line 3: ") && errors[2].contains("JSON at byte"), "\(errors[2])")
+        #expect(errors[0].hasPrefix("otrtool encode: -:1: ") && errors[0].contains("not UTF-8"), "\(errors[0])")
+        #expect(errors[1].hasPrefix("otrtool encode: -:2: ") && errors[1].contains("control character"), "\(errors[1])")
+        #expect(errors[2].hasPrefix("otrtool encode: -:3: ") && errors[2].contains("JSON at byte"), "\(errors[2])")
         #expect(result.lines == [fixture.good])
     }
 
@@ -322,7 +322,7 @@ struct HostileInputTests {
         let result = try H.limited(["simulate", "--json"], stdin: script)
         H.expectSurvived(result, "simulate")
         #expect(result.status == 2)
-        #expect(H.errors(result).contains { $0.contains("line 4") }, "\(result.err)")
+        #expect(H.errors(result).contains { $0.contains("-:4") }, "\(result.err)")
         let received = H.events(result, "received").map { $0["text_hex"] as? String ?? H.hex(Array(($0["text"] as? String ?? "").utf8)) }
         // The escapes \xff\xfe give the bytes; a raw line must not give other bytes.
         #expect(received.first == "fffe41" && received.last == "6166746572", "\(received)")
@@ -422,7 +422,7 @@ struct HostileInputTests {
         let decode = try H.limited(["decode", "--json", "--aes-key", "hex:\(H.aesKey)"], stdin: Data((fragments + good + "\n").utf8))
         H.expectSurvived(decode, "decode")
         #expect(decode.status == 2)
-        #expect(H.errors(decode).count == 1 && decode.err.contains("line 1: fragment: ") && decode.err.contains("fragment 3 of 3 is missing"),
+        #expect(H.errors(decode).count == 1 && decode.err.contains("-:1: fragment: ") && decode.err.contains("fragment 3 of 3 is missing"),
                 "\(decode.err)")
         try H.expectDecoded(decode, text: "still here", line: 3)
         let join = try H.limited(["fragment", "join"], stdin: Data((fragments + good + "\n").utf8))
@@ -431,14 +431,14 @@ struct HostileInputTests {
         // An unterminated query, then a good one.
         let tag = try H.limited(["parse-tag", "--json"], stdin: Data("?OTRv23\n?OTRv3?\n".utf8))
         H.expectSurvived(tag, "parse-tag")
-        #expect(tag.status == 2 && H.errors(tag).count == 1 && tag.err.contains("line 1: "), "\(tag.err)")
+        #expect(tag.status == 2 && H.errors(tag).count == 1 && tag.err.contains("-:1: "), "\(tag.err)")
         #expect(try Tool.jsonLines(tag).last?["best_version"] as? Int == 3)
 
         // Truncated base64 before a good message, for the forge commands.
         let reencrypt = try H.limited(["forge", "reencrypt", "--aes-key", "hex:\(H.aesKey)", "--text", "x"],
                                       stdin: Data(("?OTR:AAMDAAABAAAAAQAAAA.\n" + good + "\n").utf8))
         H.expectSurvived(reencrypt, "reencrypt")
-        #expect(reencrypt.status == 2 && H.errors(reencrypt).count == 1 && reencrypt.err.contains("line 1: "), "\(reencrypt.err)")
+        #expect(reencrypt.status == 2 && H.errors(reencrypt).count == 1 && reencrypt.err.contains("-:1: "), "\(reencrypt.err)")
         #expect(reencrypt.lines.count == 1)
 
         // A last line without its newline is still read.
@@ -479,8 +479,8 @@ struct HostileInputTests {
         H.expectSurvived(result, value)
         #expect(result.status == 2)
         #expect(H.errors(result) == [
-            "otrtool decode: line 1: D-H Key message: g^y must satisfy 2 <= g^y <= p-2",
-            "otrtool decode: line 2: Data message: next D-H key must satisfy 2 <= y <= p-2",
+            "otrtool decode: -:1: D-H Key message: g^y must satisfy 2 <= g^y <= p-2",
+            "otrtool decode: -:2: Data message: next D-H key must satisfy 2 <= y <= p-2",
         ])
         try H.expectDecoded(result, text: "still here", line: 3)
     }
@@ -502,7 +502,7 @@ struct HostileInputTests {
         #expect(opened?["commitment_matches"] as? Bool == true, "the commitment opens: the test exercises the range check")
         #expect(result.status == 2,
                 "decode exits \(result.status) for a revealed g^x = \(value); the spec requires 2 <= g^x <= p-2")
-        #expect(H.errors(result).contains { $0.contains("line 2: ") && $0.contains("g^x") && $0.contains("p-2") },
+        #expect(H.errors(result).contains { $0.contains("-:2: ") && $0.contains("g^x") && $0.contains("p-2") },
                 "no error names the out-of-range g^x: \(result.err)")
     }
 
@@ -591,7 +591,7 @@ struct HostileInputTests {
         H.expectSurvived(result, name)
         try H.expectDecoded(result, text: "still here", line: 2)
         #expect(result.status == 2, "decode exits \(result.status) for a Data message carrying \(name)")
-        #expect(H.errors(result).contains { $0.contains("line 1: ") && $0.contains(names) },
+        #expect(H.errors(result).contains { $0.contains("-:1: ") && $0.contains(names) },
                 "no error line names \(names) for \(name): \(result.err)")
     }
 
@@ -610,7 +610,7 @@ struct HostileInputTests {
         let first = try #require(try Tool.jsonLines(result).first?["analysis"] as? [String: Any])
         #expect((first["plaintext_error"] as? String)?.contains("overruns") == true, "decode did see the overrun")
         #expect(result.status == 2, "decode exits \(result.status) for a TLV that overruns the plaintext")
-        #expect(H.errors(result).contains { $0.contains("line 1: ") && $0.contains("overruns") }, "not on stderr: \(result.err)")
+        #expect(H.errors(result).contains { $0.contains("-:1: ") && $0.contains("overruns") }, "not on stderr: \(result.err)")
     }
 
     @Test("simulate: out-of-range and malformed SMP TLVs make the receiver detect cheating; the run goes on")
@@ -695,7 +695,7 @@ struct HostileInputTests {
         #expect(result.status == 2, "forge transcript exits \(result.status) after skipping line 1: \(H.excerpt(result.err))")
         #expect(result.stdout.isEmpty,
                 "forge transcript wrote \(result.stdout.count) bytes: the capture with its over-long line 1 turned into an empty line")
-        #expect(result.err.contains("line 1: this line is longer than forge transcript keeps"), "\(H.excerpt(result.err))")
+        #expect(result.err.contains("-:1: this line is longer than forge transcript keeps"), "\(H.excerpt(result.err))")
     }
 
     @Test("forge transcript: malformed encoded messages (4 GB length, truncated base64) must be reported with status 2")
@@ -709,8 +709,8 @@ struct HostileInputTests {
         #expect(data.count == 1 && data.first?["line"] as? Int == 3, "the good message is assessed at its line")
         #expect(result.status == 2, "forge transcript exits \(result.status) and says nothing about two malformed messages")
         let errors = H.errors(result)
-        #expect(errors.contains { $0.contains("line 1: ") && $0.contains("4294967295") }, "line 1 not reported: \(result.err)")
-        #expect(errors.contains { $0.contains("line 2: ") }, "line 2 not reported: \(result.err)")
+        #expect(errors.contains { $0.contains("-:1: ") && $0.contains("4294967295") }, "line 1 not reported: \(result.err)")
+        #expect(errors.contains { $0.contains("-:2: ") }, "line 2 not reported: \(result.err)")
     }
 
     enum OversizedTLV: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -740,7 +740,7 @@ struct HostileInputTests {
         let spurious = H.events(result, "received").first { (($0["tlvs"] as? [Any])?.count ?? 0) > 1 }
         #expect(unreadable.isEmpty && spurious == nil,
                 "\(tlv) was sent with its 16-bit TLV length wrapped: the peer got \(unreadable.first ?? "\((spurious?["tlvs"] as? [Any])?.count ?? 0) TLVs")")
-        #expect(result.status == 2 && H.errors(result).contains { $0.contains("line 2") },
+        #expect(result.status == 2 && H.errors(result).contains { $0.contains(": -:2: ") },
                 "\(tlv) is not refused as malformed (status \(result.status)): \(H.excerpt(result.err))")
     }
 
@@ -855,7 +855,7 @@ struct HostileInputTests {
         let line = Array("caf\u{e9} \u{263a} \u{1d11e} \u{a0}\u{ff}\t".utf8) + [0x0d] + [0xc2, 0x85] + [0x80] + Array(" end".utf8)
         let result = try H.limited(["decode"], stdin: Data(line + [0x0a]))
         #expect(result.status == 0, "\(result.err)")
-        #expect(result.out == "line 1: plain text (not OTR): \"caf\u{e9} \u{263a} \u{1d11e} \u{a0}\u{ff}\\t\\r\\xc2\\x85\\x80 end\"\n")
+        #expect(result.out == "-:1: plain text (not OTR): \"caf\u{e9} \u{263a} \u{1d11e} \u{a0}\u{ff}\\t\\r\\xc2\\x85\\x80 end\"\n")
     }
 
     // MARK: Output linear in the input

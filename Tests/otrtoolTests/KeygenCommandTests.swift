@@ -57,8 +57,11 @@ struct KeygenCommandTests {
         #expect(try Tool.run(base + ["--seed", "1"]).status == 0)
         let before = try dir.read("keys")
         let refused = try Tool.run(base + ["--seed", "2"])
-        #expect(refused.status == 73)
-        #expect(refused.err.contains("use --replace"))
+        // A refusal that --replace lifts is a usage matter (64), not a file
+        // that cannot be created (73): the file is writable and untouched.
+        #expect(refused.status == 64)
+        #expect(refused.err.split(separator: "\n").filter { !$0.contains("INSECURE") }
+                == ["otrtool keygen: \(file): already holds a key for a@x (p); use --replace to replace it"], "\(refused.err)")
         #expect(try dir.read("keys") == before)
         let replaced = try Tool.run(base + ["--seed", "2", "--replace"])
         #expect(replaced.status == 0)
@@ -112,5 +115,62 @@ struct KeygenCommandTests {
         #expect(try Tool.run(["keygen", "--protocol", "p"]).status == 64)
         #expect(try Tool.run(["keygen", "--account", "a", "--protocol", "", "--seed", "x"]).status == 64)
         #expect(try Tool.run(["keygen", "--account", "a\tb", "--protocol", "p", "--seed", "x", "--instance-tags", "/tmp/t"]).status == 64)
+    }
+
+    @Test("the new key's fingerprint is one line on standard error, with and without --key-file, text and JSON")
+    func theFingerprintIsShownOnStandardError() throws {
+        let dir = try TemporaryDirectory("keygen-fingerprint")
+        for (n, extra) in [[], ["--json"], ["--key-file", dir.path("k")], ["--key-file", dir.path("j"), "--json"]].enumerated() {
+            let run = try Tool.run(Self.seeded + extra)
+            #expect(run.status == 0, "\(extra): \(run.err)")
+            // The fingerprint as the fingerprint command reads it from the
+            // key written, or as the JSON gives it.
+            let fingerprint: String
+            if n == 1 {
+                fingerprint = try #require(try Tool.jsonLines(run).first?["fingerprint"] as? String)
+            } else {
+                let written = try Tool.run(["fingerprint"] + (extra.count > 1 ? [extra[1]] : []), stdin: n == 0 ? run.stdout : Data())
+                fingerprint = try #require(written.lines.first?.split(separator: "\t").last.map(String.init), "\(written.err)")
+            }
+            let lines = run.err.split(separator: "\n").map(String.init).filter { $0.contains("fingerprint") }
+            #expect(lines == ["otrtool keygen: the key fingerprint is \(fingerprint) for alice@example.org (prpl-jabber)"], "\(extra): \(run.err)")
+        }
+    }
+
+    @Test("a private key is not written to a terminal unless --allow-terminal; a key file to a terminal is fine")
+    func aTerminalIsRefusedUnlessAsked() throws {
+        let refused = try Terminal.run(Self.seeded)
+        #expect(refused.status == 64, "\(refused.err)")
+        #expect(refused.screen.isEmpty, "the key reached the terminal")
+        #expect(refused.err.contains("otrtool keygen: refusing to write a private key to a terminal; give --key-file, redirect standard output, or give --allow-terminal\n"),
+                "\(refused.err)")
+        #expect(!refused.err.contains("fingerprint is"), "no key was made: \(refused.err)")
+        let json = try Terminal.run(Self.seeded + ["--json"])
+        #expect(json.status == 64 && json.screen.isEmpty, "\(json.err)")
+        let allowed = try Terminal.run(Self.seeded + ["--allow-terminal"])
+        #expect(allowed.status == 0, "\(allowed.err)")
+        #expect(String(decoding: allowed.screen, as: UTF8.self).contains("(privkeys"))
+        // With --key-file only the account's line reaches the terminal.
+        let dir = try TemporaryDirectory("keygen-terminal")
+        let file = try Terminal.run(Self.seeded + ["--key-file", dir.path("k")])
+        #expect(file.status == 0, "\(file.err)")
+        #expect(String(decoding: file.screen, as: UTF8.self).hasPrefix("alice@example.org\tprpl-jabber\t"))
+    }
+
+    @Test("keygen > FILE warns in one line when the shell made FILE readable by others, and not when it did not")
+    func aReadableOutputFileIsWarnedAbout() throws {
+        let dir = try TemporaryDirectory("keygen-umask")
+        let command = Shell.command(Self.seeded)
+        let open = try Shell.run("umask 022; exec \(command) > \"$1\"", [dir.path("k1")])
+        #expect(open.status == 0, "\(open.err)")
+        let warnings = open.err.split(separator: "\n").filter { $0.contains("others can read") }
+        #expect(warnings == ["otrtool keygen: warning: standard output is a file of mode 0644 that others can read; the private key written to it is not protected (chmod 600 it, or give --key-file)"],
+                "\(open.err)")
+        #expect(try dir.read("k1").hasPrefix("(privkeys"))
+        let closed = try Shell.run("umask 077; exec \(command) > \"$1\"", [dir.path("k2")])
+        #expect(closed.status == 0 && !closed.err.contains("others can read"), "\(closed.err)")
+        // With --key-file the key goes to a 0600 file, whatever standard output is.
+        let file = try Shell.run("umask 022; exec \(Shell.command(Self.seeded + ["--key-file", dir.path("k3")])) > \"$1\"", [dir.path("out")])
+        #expect(file.status == 0 && !file.err.contains("others can read"), "\(file.err)")
     }
 }

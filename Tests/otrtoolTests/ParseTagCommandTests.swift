@@ -45,16 +45,16 @@ struct ParseTagCommandTests {
         let result = try Tool.run(["parse-tag"], input: "?OTR?v24x? hello\n")
         #expect(result.status == 0)
         #expect(result.lines == [
-            "line 1: query message at byte 0, 10 bytes: \"?OTR?v24x?\" offers 1, 2, 4, x",
-            "line 1: best version: version 2",
-            "line 1: text: \" hello\"",
+            "-:1: query message at byte 0, 10 bytes: \"?OTR?v24x?\" offers 1, 2, 4, x",
+            "-:1: best version: version 2",
+            "-:1: text: \" hello\"",
         ])
     }
 
     @Test func aRuleBrokenIsOneStderrLineExitTwoAndTheRunGoesOn() throws {
         let result = try Tool.run(["parse-tag", "--json"], input: "?OTRv3\n?OTRv2?\n")
         #expect(result.status == 2)
-        #expect(result.err == "otrtool parse-tag: line 1: query message at byte 0: version list not terminated by \"?\"\n")
+        #expect(result.err == "otrtool parse-tag: -:1: query message at byte 0: version list not terminated by \"?\"\n")
         let objects = try Tool.jsonLines(result)
         #expect(objects.count == 2)
         let second = try #require((objects[1]["findings"] as? [[String: Any]])?.first)
@@ -78,7 +78,7 @@ struct ParseTagCommandTests {
         input.append(contentsOf: Array("\n?OTRv3?\n".utf8))
         let result = try Tool.run(["parse-tag", "--json", "--max-line-length", "1048576"], stdin: input)
         #expect(result.status == 2)
-        #expect(result.err.contains("line 1: line of 3145728 bytes exceeds --max-line-length 1048576; skipped"))
+        #expect(result.err.contains("-:1: line of 3145728 bytes exceeds --max-line-length 1048576; skipped"))
         let objects = try Tool.jsonLines(result)
         #expect(objects.count == 1)
         #expect(objects.first?["line"] as? Int == 2)
@@ -92,7 +92,7 @@ struct ParseTagCommandTests {
         let object = try #require(try Tool.jsonLines(result).first)
         #expect(object["text_hex"] as? String == "fffe")
         let human = try Tool.run(["parse-tag"], stdin: input)
-        #expect(human.lines.last == "line 1: text: \"\\xff\\xfe\"")
+        #expect(human.lines.last == "-:1: text: \"\\xff\\xfe\"")
     }
 
     @Test func makeQueryAndMakeTagBuildWhatParseTagReadsBack() throws {

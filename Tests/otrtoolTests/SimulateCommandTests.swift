@@ -173,8 +173,8 @@ struct SimulateCommandTests {
     func badLine() throws {
         let run = try Self.simulate([], script: "alice: /query\ncarol: hi\nalice: /bogus\nalice: still here\n")
         #expect(run.status == 2)
-        #expect(run.err.contains("line 2"))
-        #expect(run.err.contains("line 3") && run.err.contains("unknown command"))
+        #expect(run.err.contains("-:2"))
+        #expect(run.err.contains("-:3") && run.err.contains("unknown command"))
         // The line itself is not echoed: a mistyped "/smpsecret" holds a secret.
         #expect(!run.err.contains("bogus"))
         #expect(run.out.contains("still here"))

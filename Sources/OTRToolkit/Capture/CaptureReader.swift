@@ -16,18 +16,13 @@ public struct CaptureReader {
         case problem(SourceLocation, String)
     }
 
-    private let named: Bool
     private var current: String? = nil
     private var scanner = TranscriptScanner()
     private var reassembler = Reassembler()
     /// The items of the current line, kept from line to line.
     private var items: [TranscriptScanner.Item] = []
 
-    /// `namesSources`: whether locations name their file (only when
-    /// files were named on the command line).
-    public init(namesSources: Bool) {
-        self.named = namesSources
-    }
+    public init() {}
 
     /// Reads line `location.line` of `location.source`; lines skipped
     /// before it (too long, reported by the line reader) still count.
@@ -60,7 +55,7 @@ public struct CaptureReader {
 
     private mutating func handle(_ items: [TranscriptScanner.Item], source: String, _ emit: (Event) -> Void) {
         for item in items {
-            let location = SourceLocation(source: source, line: item.line, named: named)
+            let location = SourceLocation(source: source, line: item.line)
             guard case .fragment(let raw) = item.kind else {
                 emit(.item(CapturedItem(item, location: location)))
                 continue
@@ -80,7 +75,7 @@ public struct CaptureReader {
         for event in events {
             switch event {
             case .completed(let message):
-                let location = SourceLocation(source: source, line: message.lastPosition, named: named)
+                let location = SourceLocation(source: source, line: message.lastPosition)
                 var scanner = TranscriptScanner()
                 for found in scanner.feed(message.message) + scanner.finish() {
                     let item = TranscriptScanner.Item(kind: found.kind, line: message.lastPosition, offset: found.offset)
@@ -91,7 +86,7 @@ public struct CaptureReader {
                     emit(.item(CapturedItem(item, location: location, fragment: fragment, reassembledFrom: message)))
                 }
             case .problem(let problem):
-                let location = SourceLocation(source: source, line: problem.position, named: named)
+                let location = SourceLocation(source: source, line: problem.position)
                 emit(.problem(location, "fragment: \(problem)"))
             }
         }

@@ -5,9 +5,8 @@ import OTR
 public struct PositionTable {
     private var starts: [(position: Int, source: String)] = []
     private var count = 0
-    public let namesSources: Bool
 
-    public init(namesSources: Bool) { self.namesSources = namesSources }
+    public init() {}
 
     public mutating func next(_ location: SourceLocation) -> Int {
         count += 1
@@ -29,6 +28,6 @@ public struct PositionTable {
                 high = mid - 1
             }
         }
-        return SourceLocation(source: found.source, line: position - found.position + 1, named: namesSources)
+        return SourceLocation(source: found.source, line: position - found.position + 1)
     }
 }

@@ -1,18 +1,18 @@
 import OTR
 
-/// Where a line came from, printed as "line N" for standard input alone
-/// and "FILE:N" when files were named (the name's control characters
-/// escaped: a file name is input too).
+/// Where a line came from, printed as "FILE:N", and "-:N" for standard
+/// input however it was given (no file argument, or "-"), as JSON names it
+/// "-": one name for standard input in every command, diagnostic and
+/// report. The name's control characters are escaped: a file name is
+/// input too.
 public struct SourceLocation: CustomStringConvertible {
-    public init(source: String, line: Int, named: Bool) {
-        self.source = source
-        self.line = line
-        self.named = named
-    }
-
     public let source: String
     public let line: Int
-    public let named: Bool
 
-    public var description: String { named ? "\(TextEscaping.line(source.argumentText)):\(line)" : "line \(line)" }
+    public init(source: String, line: Int) {
+        self.source = source
+        self.line = line
+    }
+
+    public var description: String { "\(TextEscaping.line(source.argumentText)):\(line)" }
 }

@@ -37,6 +37,14 @@ public struct TranscriptScanner {
         public var line: Int
         /// Byte offset of the item in that line (in the body, for XMPP).
         public var offset: Int
+        /// For an encoded message, fragment, OTR error or unrecognised
+        /// "?OTR" that stands within one line: the text of the line around
+        /// it, the item cut out, and where it stood in that text, as a
+        /// query carries its text (`text(around:)`), so that the items of
+        /// a line put back into their texts give the line. Empty for an
+        /// item that is the whole line.
+        public var around: [UInt8] = []
+        public var aroundOffset = 0
 
         public init(kind: Kind, line: Int, offset: Int) {
             self.kind = kind
@@ -54,6 +62,8 @@ public struct TranscriptScanner {
     public private(set) var lineNumber = 0
     /// Kept from line to line, so that scanning a line allocates no array.
     private var findings: [PlaintextFinding] = []
+    /// Where the item of each finding ends (`itemEnd`), likewise kept.
+    private var itemEnds: [Int?] = []
 
     public init() {}
 
@@ -161,39 +171,41 @@ public struct TranscriptScanner {
         // item (below), which no finding reaches into.
         let truncated = findings.count == PlaintextScanner.maximumFindings
         let end = truncated ? findings[findings.count - 1].range.upperBound : text.count
+        itemEnds.removeAll(keepingCapacity: true)
+        for k in findings.indices { itemEnds.append(itemEnd(k, in: text, end: end)) }
         for k in findings.indices {
             let finding = findings[k]
             let r = finding.range
+            /// The item with the text around it.
+            func item(_ kind: Item.Kind) -> Item {
+                var item = Item(kind: kind, line: line, offset: r.lowerBound)
+                (item.around, item.aroundOffset) = self.text(around: k, in: text, end: end)
+                return item
+            }
             switch finding {
             case .encoded(let range):
-                let armoured = Array(text[range])
-                let next = k + 1 < findings.count ? findings[k + 1].range.lowerBound : end
-                if armoured.last == UInt8(ascii: ".") {
-                    items.append(Item(kind: .encoded(armoured), line: line, offset: r.lowerBound))
+                if let stop = itemEnds[k] {
+                    // Up to the closing "." or, when a character that is not
+                    // base64 stops the run before it, the whole message, so
+                    // that the decoder names the character and its offset.
+                    items.append(item(.encoded(Array(text[range.lowerBound..<stop]))))
                 } else if range.upperBound == text.count {
-                    pending = (line, r.lowerBound, armoured)  // may continue on the next line
-                } else if let dot = text[range.upperBound..<next].firstIndex(of: UInt8(ascii: ".")) {
-                    // A character that is not base64 stops the run before the
-                    // closing ".": hand over the whole message so that the
-                    // decoder names the character and its offset. Only up to
-                    // the next finding: each of a line of "?OTR:x" must not
-                    // carry the rest of the line.
-                    items.append(Item(kind: .encoded(Array(text[range.lowerBound...dot])), line: line, offset: r.lowerBound))
+                    pending = (line, r.lowerBound, Array(text[range]))  // may continue on the next line
                 } else {
-                    items.append(Item(kind: .unterminated(armoured), line: line, offset: r.lowerBound))
+                    items.append(Item(kind: .unterminated(Array(text[range])), line: line, offset: r.lowerBound))
                 }
             case .fragment(let range):
-                items.append(Item(kind: .fragment(Array(text[range])), line: line, offset: r.lowerBound))
+                items.append(item(.fragment(Array(text[range]))))
             case .query(let q):
-                let (around, at) = offerText(k, in: text, end: end)
+                let (around, at) = self.text(around: k, in: text, end: end)
                 items.append(Item(kind: .query(q, text: around, textOffset: at), line: line, offset: r.lowerBound))
             case .whitespaceTag(let t):
-                let (around, at) = offerText(k, in: text, end: end)
+                let (around, at) = self.text(around: k, in: text, end: end)
                 items.append(Item(kind: .whitespaceTag(t, text: around, textOffset: at), line: line, offset: r.lowerBound))
             case .error(let e):
-                items.append(Item(kind: .error(e), line: line, offset: r.lowerBound))
+                items.append(item(.error(e)))
             case .unrecognised(let range):
-                items.append(Item(kind: .unrecognised(Array(text[range])), line: line, offset: r.lowerBound))
+                items.append(item(.unrecognised(Array(text[range]))))
             }
         }
         // Past the scanner's limit the rest of the line is handed on as
@@ -203,21 +215,41 @@ public struct TranscriptScanner {
         }
     }
 
-    /// The text a client shows with offer `k` of `findings`, and where the
-    /// offer stood in it: the plain text from the finding before it (or the
-    /// line's start) to the finding after it (or `end`), the offer cut out.
-    /// Text between two offers goes with the first, so that each byte of a
+    /// Where the item of finding `k` ends in `text`, or nil when it is no
+    /// item of this line (an encoded message that is cut short, or that
+    /// may go on in the next line). An encoded message ends after its ".";
+    /// when a character that is not base64 stops its run first, at the
+    /// next "." before the next finding (only up to it: each of a line of
+    /// "?OTR:x" must not carry the rest of the line).
+    private func itemEnd(_ k: Int, in text: [UInt8], end: Int) -> Int? {
+        let finding = findings[k]
+        guard case .encoded(let range) = finding else { return finding.range.upperBound }
+        if range.upperBound > range.lowerBound, text[range.upperBound - 1] == UInt8(ascii: ".") { return range.upperBound }
+        guard range.upperBound < text.count else { return nil }
+        let next = k + 1 < findings.count ? findings[k + 1].range.lowerBound : end
+        return text[range.upperBound..<next].firstIndex(of: UInt8(ascii: ".")).map { $0 + 1 }
+    }
+
+    /// The text around item `k` of `findings` (`itemEnds` set), and where
+    /// the item stood in it: the plain text from the item before it (or
+    /// the line's start) to the item after it (or `end`), the item cut
+    /// out. Text between two items goes with the first, and to the second
+    /// only when the first is no item of this line, so that each byte of a
     /// line is in one item at most: a line of many offers gives output
-    /// linear in its length, and the offers' texts put back together in
-    /// order give the line.
-    private func offerText(_ k: Int, in text: [UInt8], end: Int) -> (text: [UInt8], offset: Int) {
+    /// linear in its length, and the items' texts put back together in
+    /// order give the line. For a query or tag this is the text a client
+    /// shows with it.
+    private func text(around k: Int, in text: [UInt8], end: Int) -> (text: [UInt8], offset: Int) {
         let r = findings[k].range
-        let start = k == 0 ? 0 : findings[k - 1].isOffer ? r.lowerBound : findings[k - 1].range.upperBound
+        let itemStop = itemEnds[k] ?? r.upperBound
+        let start = k == 0 ? 0 : itemEnds[k - 1] != nil ? r.lowerBound : findings[k - 1].range.upperBound
         let stop = k + 1 < findings.count ? findings[k + 1].range.lowerBound : end
+        // A message alone on its line, the common case: nothing to copy.
+        if start == r.lowerBound && itemStop >= stop { return ([], 0) }
         var around: [UInt8] = []
-        around.reserveCapacity(r.lowerBound - start + stop - r.upperBound)
+        around.reserveCapacity(r.lowerBound - start + max(0, stop - itemStop))
         around += text[start..<r.lowerBound]
-        around += text[r.upperBound..<stop]
+        if itemStop < stop { around += text[itemStop..<stop] }
         return (around, r.lowerBound - start)
     }
 

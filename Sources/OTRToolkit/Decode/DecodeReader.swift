@@ -15,8 +15,8 @@ public final class DecodeReader {
     // unchecked, it is spared a dynamic exclusivity check on every access.
     @exclusivity(unchecked) private var reader: CaptureReader
 
-    public init(named: Bool, pipeline: DecodePipeline) {
-        self.reader = CaptureReader(namesSources: named)
+    public init(pipeline: DecodePipeline) {
+        self.reader = CaptureReader()
         self.pipeline = pipeline
     }
 

@@ -37,13 +37,15 @@ public struct MessageBuilder {
             let message = try bytes(object, text: "message")
             if object["raw"] != nil || object["raw_hex"] != nil {
                 let raw = try bytes(object, text: "raw")
-                if let read = ErrorMessage.parse(raw, at: 0), read.text == message { return raw }
+                if let read = ErrorMessage.parse(raw, at: 0), read.text == message { return try inserting(raw, into: object) }
             }
-            return Array(ErrorMessage.encode(text: "").utf8) + message
-        case "plaintext", "fragment", "unrecognised", "unterminated", "invalid":
+            return try inserting(Array(ErrorMessage.encode(text: "").utf8) + message, into: object)
+        case "plaintext", "unterminated":
             return try bytes(object, text: kind == "plaintext" ? "text" : "raw")
+        case "fragment", "unrecognised", "invalid":
+            return try inserting(try bytes(object, text: "raw"), into: object)
         default:
-            return Armour.wrap(try message(object, kind: kind).serialize())
+            return try inserting(Armour.wrap(try message(object, kind: kind).serialize()), into: object)
         }
     }
 
@@ -193,9 +195,10 @@ public struct MessageBuilder {
         return []
     }
 
-    /// A query or tag put back into the text it was found in, at
-    /// "text_offset" or else "offset" (decode reports the text with the
-    /// offer removed), or after the text.
+    /// A query or tag, or a message, put back into the text of the line
+    /// it was found in, at "text_offset" or else "offset" (decode reports
+    /// the text with the item removed), or after the text; without a
+    /// "text", the item alone.
     public func inserting(_ offer: [UInt8], into o: JSONValue) throws -> [UInt8] {
         let text = try bytes(o, text: "text")
         var at = text.count

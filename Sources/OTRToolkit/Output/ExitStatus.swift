@@ -14,7 +14,10 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     /// Some input was malformed: it breaks a rule of the protocol or of a
     /// file format, or exceeds a limit. The run went on past it.
     case malformedInput = 2
-    /// The command line was wrong (unknown option, bad value).
+    /// The command line was wrong (unknown option, bad value), or asks
+    /// for what only an option allows: replacing a key, an account or a
+    /// file that exists without --replace, a private key to a terminal.
+    /// Nothing was written; the same command with the option succeeds.
     case usage = 64
     /// An input could not be opened, or is no file to read (a
     /// directory); the run went on with the next.
@@ -31,7 +34,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .success: "success"
         case .checkFailed: "a check failed (MAC, signature, fingerprint, SMP)"
         case .malformedInput: "malformed input (the run goes on to the next message)"
-        case .usage: "usage error"
+        case .usage: "usage error, or a refusal that an option lifts (an existing key, account or file without --replace, a private key to a terminal), with nothing written"
         case .noInput: "an input cannot be opened, or is a directory (the run goes on with the next)"
         case .software: "internal error, or memory exhausted"
         case .cannotCreate: "an output file cannot be created"

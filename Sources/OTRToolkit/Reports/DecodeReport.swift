@@ -64,6 +64,11 @@ public struct DecodeReport {
                 fields += [("kind", .string("invalid"))] + JSON.textField("raw", raw)
             }
         }
+        // The rest of the line, as a query carries it: encode puts the item
+        // back into it.
+        if !entry.item.around.isEmpty {
+            fields += JSON.textField("text", entry.item.around) + [("text_offset", .int(entry.item.aroundOffset))]
+        }
         if let r = entry.reassembledFrom {
             fields.append(("reassembled", .object([("fragments", .int(r.fragmentCount)), ("first_line", .int(r.firstPosition)),
                                                    ("last_line", .int(r.lastPosition))])))

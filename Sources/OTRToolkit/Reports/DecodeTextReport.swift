@@ -12,6 +12,7 @@ extension DecodeReport {
         if case .encoded = entry.item.kind, let message = entry.message, let analysis = entry.analysis {
             writeMessage(message, size: entry.scanned.binary.count, location: entry.location,
                          reassembledFrom: entry.reassembledFrom, into: &rows)
+            writeAround(entry.item, into: &rows)
             analysisFields(analysis, into: &rows)
             return
         }
@@ -22,11 +23,17 @@ extension DecodeReport {
         switch entry.item.kind {
         case .query(_, let text, _), .whitespaceTag(_, let text, _):
             rows.row("text", quoted: text)
-        case .encoded:
-            break  // a read message is written above
-        case .plaintext, .error, .unrecognised, .fragment, .unterminated:
+        case .encoded, .error, .unrecognised, .fragment:
+            writeAround(entry.item, into: &rows)
+        case .plaintext, .unterminated:
             break
         }
+    }
+
+    /// The text of the line around an item, as a query's is shown (a
+    /// log's timestamp and name, say), when there is any.
+    private func writeAround(_ item: TranscriptScanner.Item, into rows: inout OutputBuffer) {
+        if !item.around.isEmpty { rows.row("text", quoted: item.around) }
     }
 
     /// The title line after the location, without its newline.
@@ -95,14 +102,10 @@ extension DecodeReport {
         rows.endRow()
     }
 
-    /// "line N:" or "SOURCE:N:".
+    /// "SOURCE:N:", "-:N:" for standard input (`SourceLocation`).
     private func writeLocation(_ location: SourceLocation, into rows: inout OutputBuffer) {
-        if location.named {
-            TextEscaping.append(location.source.argumentBytes, style: .line, to: &rows)
-            rows.append(":")
-        } else {
-            rows.append("line ")
-        }
+        TextEscaping.append(location.source.argumentBytes, style: .line, to: &rows)
+        rows.append(":")
         rows.appendDecimal(location.line)
         rows.append(":")
     }

@@ -7,6 +7,8 @@ public struct FingerprintItem {
         case potrKey = "potr_key"
         case publicKey = "public_key"
         case knownFingerprint = "known_fingerprint"
+        /// An entry of libotr's otr.instance_tags: no key, so no fingerprint.
+        case instanceTag = "instance_tag"
     }
 
     public var kind: Kind
@@ -17,8 +19,10 @@ public struct FingerprintItem {
     /// The peer, for otr.fingerprints entries.
     public var username: [UInt8]?
     public var trust: [UInt8]?
-    public var fingerprint: OTR.Fingerprint
+    /// Every kind but an instance tag has one.
+    public var fingerprint: OTR.Fingerprint?
     public var publicKey: DSAPublicKey?
+    public var instanceTag: InstanceTag? = nil
 
     public var location: String { line.map { "\(source.argumentText):\($0)" } ?? source.argumentText }
 
@@ -56,6 +60,16 @@ public enum FingerprintSources {
                 }
                 diagnostics.report(source.argumentText, "neither a python-potr key nor an OTR public key: \(error)", status: .malformedInput)
                 return []
+            }
+        }
+        if InstanceTagListing.recognises(bytes) {
+            let (file, problems) = InstanceTagFile.parse(bytes)
+            for problem in problems {
+                diagnostics.report(source.argumentText, problem.description, status: .malformedInput)
+            }
+            return file.entries.map { e in
+                FingerprintItem(kind: .instanceTag, source: source, line: e.line, account: e.accountName,
+                                protocolName: e.protocolName, fingerprint: nil, instanceTag: e.tag)
             }
         }
         if bytes.contains(0x09) {
@@ -111,7 +125,8 @@ public enum FingerprintReport {
         if let username = item.username { columns.append(display(username)) }
         if let account = item.account { columns.append(display(account)) }
         if let proto = item.protocolName { columns.append(display(proto)) }
-        columns.append(item.fingerprint.human)
+        if let fingerprint = item.fingerprint { columns.append(fingerprint.human) }
+        if let tag = item.instanceTag { columns.append(tag.hex) }
         if let trust = item.trust { columns.append(trustText(trust)) }
         if let matches { columns.append(matches ? "matches" : "differs") }
         return columns.joined(separator: "\t")
@@ -129,14 +144,29 @@ public enum FingerprintReport {
             fields.append(("username", item.username.map { .text($0) } ?? .null))
             fields.append(("trust", .text(item.trust ?? [])))
         }
-        fields += [
-            ("fingerprint", .string(item.fingerprint.human)),
-            ("fingerprint_hex", .hex(item.fingerprint.bytes)),
-            ("public_key", item.publicKey.map { .hex($0.encoded) } ?? .null),
-        ]
+        if let tag = item.instanceTag {
+            // As keygen --json names it.
+            fields.append(("instance_tag", .string(tag.hex)))
+        }
+        if let fingerprint = item.fingerprint {
+            fields += [
+                ("fingerprint", .string(fingerprint.human)),
+                ("fingerprint_hex", .hex(fingerprint.bytes)),
+                ("public_key", item.publicKey.map { .hex($0.encoded) } ?? .null),
+            ]
+        }
         if let uri { fields.append(("uri", .string(uri))) }
         if let matches { fields.append(("matches", .bool(matches))) }
         return .object(fields)
+    }
+
+    /// The protocol names XMPP accounts go by in libotr's files: Pidgin's
+    /// and Adium's (libpurple), BitlBee's, irssi-otr's and python-potr
+    /// users'. Compared without case, as Adium capitalises them.
+    public static let xmppProtocols: Set<String> = ["prpl-jabber", "jabber", "xmpp", "libpurple-jabber", "libpurple-gtalk"]
+
+    public static func isXMPP(_ protocolName: [UInt8]) -> Bool {
+        xmppProtocols.contains(String(decoding: protocolName, as: UTF8.self).lowercased())
     }
 
     /// XEP-0364 section 6: xmpp:JID?otr-fingerprint=HEX, with the bare

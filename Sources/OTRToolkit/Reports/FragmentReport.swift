@@ -40,11 +40,12 @@ public enum FragmentReport {
         return fields
     }
 
-    public static func splitJSON(location: SourceLocation, fragment: [UInt8], k: Int?, n: Int?,
+    public static func splitJSON(location: SourceLocation, offset: Int, fragment: [UInt8], k: Int?, n: Int?,
                           form: FragmentForm, sender: UInt32, receiver: UInt32) -> JSON {
         var fields: [(String, JSON)] = [
             ("source", .argument(location.source)),
             ("line", .int(location.line)),
+            ("offset", .int(offset)),
             ("fragmented", .bool(k != nil)),
             ("k", k.map { .int($0) } ?? .null),
             ("n", n.map { .int($0) } ?? .null),

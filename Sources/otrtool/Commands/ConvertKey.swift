@@ -27,12 +27,23 @@ extension OTRTool {
                 file with it as the account given by --account and --protocol. When \
                 --output names an existing key file the account is added to it, \
                 keeping the others (an account it already holds is replaced only \
-                with --replace).
+                with --replace). Without --replace, an existing --output (potr) or \
+                account (libotr) is refused with status 64 and nothing is written.
 
                 The input is the file argument or standard input. Output goes to \
                 --output (created with mode 0600 through a temporary file) or to \
-                standard output; a potr key is binary and is not written to a \
-                terminal.
+                standard output; a potr key is binary and is never written to a \
+                terminal, a libotr key file only with --allow-terminal (status 64 \
+                otherwise).
+
+                With --json one JSON object describes the key converted (account, \
+                protocol, fingerprint, public_key, format, output); only when the key \
+                goes to standard output does it carry the key itself, as "key": the \
+                potr serialisation in hex, or the libotr key file's text (with \
+                "key_hex" when that is not UTF-8; and then a \
+                terminal is refused for either unless --allow-terminal). A private key written to a regular file on standard \
+                output that group or others may read gets a one-line warning on \
+                standard error.
                 """
         )
 
@@ -55,6 +66,9 @@ extension OTRTool {
 
         @Flag(name: .long, help: "Replace an existing output file (potr) or account (libotr).")
         var replace = false
+
+        @OptionGroup var terminal: TerminalOptions
+        @OptionGroup var jsonOutput: OutputOptions
 
         func validate() throws {
             if to == .libotr && (account == nil || protocolName == nil) {
@@ -91,13 +105,19 @@ extension OTRTool {
                 if let output {
                     let exists = SecureFileWriter.exists(output)
                     if exists && !replace {
-                        throw diagnostics.fatal(output.argumentText, "already exists; use --replace to replace it", status: .cannotCreate)
+                        throw diagnostics.fatal(output.argumentText, "already exists; use --replace to replace it", status: .usage)
                     }
                     try KeyFileStore.save(bytes, to: output, existed: exists, diagnostics: diagnostics)
+                    report(entry, key: [])
+                } else if jsonOutput.json {
+                    // Hex text: a terminal only when asked, as for a key file.
+                    try PrivateKeyOutput.check(allowTerminal: terminal.allowTerminal, fileOption: "--output", diagnostics: diagnostics)
+                    report(entry, key: [("key", .hex(bytes.octets))])
                 } else {
                     guard isatty(1) == 0 else {
                         throw diagnostics.fatal(nil, "a potr key is binary; give --output or redirect standard output", status: .usage)
                     }
+                    try PrivateKeyOutput.check(allowTerminal: false, fileOption: "--output", diagnostics: diagnostics)
                     let out = OutputSink.standardOutput()
                     out.write(bytes: bytes.octets)
                     out.flush()
@@ -113,18 +133,43 @@ extension OTRTool {
                     var loaded = try KeyFileStore.loadPrivateKeys(output, diagnostics: diagnostics)
                     do { try loaded.file.add(entry, replacing: replace) } catch {
                         throw diagnostics.fatal(output.argumentText, "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
-                                                status: .cannotCreate)
+                                                status: .usage)
                     }
                     let bytes = try KeyFileStore.serialise(loaded.file, diagnostics: diagnostics)
                     try KeyFileStore.save(bytes, to: output, existed: loaded.existed, diagnostics: diagnostics)
+                    report(entry, key: [])
                 } else {
+                    try PrivateKeyOutput.check(allowTerminal: terminal.allowTerminal, fileOption: "--output", diagnostics: diagnostics)
                     let bytes = try KeyFileStore.serialise(PrivateKeyFile(accounts: [entry]), diagnostics: diagnostics)
-                    let out = OutputSink.standardOutput()
-                    out.write(bytes: bytes.octets)
-                    out.flush()
+                    if jsonOutput.json {
+                        report(entry, key: JSON.textField("key", Array(bytes.octets)))
+                    } else {
+                        let out = OutputSink.standardOutput()
+                        out.write(bytes: bytes.octets)
+                        out.flush()
+                    }
                 }
             }
             try diagnostics.finish()
+        }
+
+        /// With --json, the one object describing the key converted, in
+        /// keygen's field names; `key`, the converted key itself, only when
+        /// it goes to standard output, where the text form writes it.
+        func report(_ entry: AccountKey, key: [(String, JSON)]) {
+            guard jsonOutput.json else { return }
+            let fingerprint = entry.key.publicKey.fingerprint
+            var fields: [(String, JSON)] = JSON.textField("account", entry.accountName) + JSON.textField("protocol", entry.protocolName) + [
+                ("fingerprint", .string(fingerprint.human)),
+                ("fingerprint_hex", .hex(fingerprint.bytes)),
+                ("public_key", .hex(entry.key.publicKey.encoded)),
+                ("format", .string(to.rawValue)),
+                ("output", output.map { .argument($0) } ?? .null),
+            ]
+            fields += key
+            let out = OutputSink.standardOutput()
+            out.writeLine(JSON.object(fields).render())
+            out.flush()
         }
     }
 }

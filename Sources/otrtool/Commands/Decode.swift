@@ -33,10 +33,11 @@ extension OTRTool {
                 OUTPUT SIZE. What decode writes grows linearly with its input, however \
                 hostile: standard output and standard error together hold at most \
                 \(DecodeOutputBound.bytesPerInputByte) bytes for each byte of input plus \
-                \(DecodeOutputBound.bytesPerLine) for each line (and, when files are \
-                named, the file's name in each item and each diagnostic). The text \
-                around a query or whitespace tag is shown with it only up to the items \
-                on either side (text between two offers goes with the first), so each \
+                \(DecodeOutputBound.bytesPerLine) for each line (and the input's \
+                name in each item and each diagnostic). The text \
+                around a query, whitespace tag, encoded message, fragment or error \
+                (a log's timestamp and name) is shown with it only up to the items \
+                on either side (text between two items goes with the first), so each \
                 byte of a line is shown once however many offers it holds. A line is \
                 scanned for at most \(PlaintextScanner.maximumFindings) items; the rest \
                 of it is shown as plain text. parse-tag, fragment join and forge \
@@ -56,7 +57,7 @@ extension OTRTool {
             let session = DecodeSession(keys: keys, json: output.json, showKeys: secrets.showKeys,
                                         out: out, diagnostics: diagnostics)
             let pipeline = DecodePipeline(session)
-            let reader = DecodeReader(named: input.namesSources, pipeline: pipeline)
+            let reader = DecodeReader(pipeline: pipeline)
             // Problems found while reading travel through the pipeline, so
             // standard error keeps the input's order.
             let readingDiagnostics = Diagnostics(command: "decode") { location, message, status in

@@ -10,7 +10,10 @@ extension OTRTool {
             discussion: """
                 Without a subcommand, reads JSON Lines, one message per line, in the \
                 form decode --json prints, and writes each message: decode --json | \
-                encode rebuilds the input messages byte for byte, and decode --json | \
+                encode rebuilds the input byte for byte (each message put back into \
+                the "text" of its line, a log's timestamp and name, at \
+                "text_offset"; a line of several items as its items, one a line), \
+                and decode --json | \
                 jq ... | encode edits them. The kinds are query, whitespace-tag, error, \
                 plaintext, dh-commit, dh-key, reveal-signature, signature, data, \
                 v1-key-exchange, v1-data and unknown-version; fields are the ones \
@@ -24,6 +27,13 @@ extension OTRTool {
                 together from fragments) is skipped, because its fragments are in the \
                 stream too; delete the field to encode the whole message. The \
                 subcommands build messages from options instead.
+
+                With --json, each message written is one JSON object instead: the \
+                fields decode --json gives it (kind, wire fields, raw; for an offer \
+                versions, offer, text and text_offset), so that encode reads it back, \
+                then "length" in bytes and, with --xmpp-to, "stanza"; built from JSON \
+                input, it starts with the "source" and "line" it came from. No key \
+                or plaintext is included.
                 """,
             subcommands: [FromJSON.self, Query.self, Tag.self, ErrorMessageCommand.self, DHCommit.self, DHKey.self, Data.self],
             defaultSubcommand: FromJSON.self
@@ -40,11 +50,19 @@ struct EncodeOutputOptions: ParsableArguments {
     @Option(name: .customLong("xmpp-from"), help: ArgumentHelp("The from attribute of the XMPP stanza.", valueName: "jid"))
     var xmppFrom: String?
 
-    func write(_ message: [UInt8], to out: OutputSink) {
-        if let xmppTo {
-            // XML is UTF-8 text: bytes that are not become U+FFFD.
-            func text(_ argument: String) -> String { String(decoding: argument.argumentBytes, as: UTF8.self) }
-            out.writeLine(XMPPStanza.message(body: message, to: text(xmppTo), from: xmppFrom.map(text)))
+    @Flag(name: .long, help: "Write JSON Lines: one object per message, with the fields decode --json gives it, its length and any stanza.")
+    var json = false
+
+    /// Writes one message built; `location` is the input line it was built
+    /// from, if any.
+    func write(_ message: [UInt8], to out: OutputSink, location: SourceLocation? = nil) {
+        // XML is UTF-8 text: bytes that are not become U+FFFD.
+        func text(_ argument: String) -> String { String(decoding: argument.argumentBytes, as: UTF8.self) }
+        let stanza = xmppTo.map { XMPPStanza.message(body: message, to: text($0), from: xmppFrom.map(text)) }
+        if json {
+            out.writeLine(EncodeReport.json(message, location: location, stanza: stanza).render())
+        } else if let stanza {
+            out.writeLine(stanza)
         } else {
             out.write(bytes: message)
             out.write("\n")
@@ -105,7 +123,7 @@ extension OTRTool.Encode {
                 do {
                     let object = try JSONParser.parse(line)
                     guard object["reassembled"] == nil else { return }
-                    wrapping.write(try builder.build(object), to: out)
+                    wrapping.write(try builder.build(object), to: out, location: location)
                 } catch {
                     diagnostics.report(location.description, "\(error)", status: .malformedInput)
                 }

@@ -6,7 +6,7 @@ extension OTRTool {
     struct FingerprintCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fingerprint",
-            abstract: "Print OTR fingerprints of key files, public keys and otr.fingerprints files.",
+            abstract: "Print OTR fingerprints of key files, public keys and otr.fingerprints files; list otr.instance_tags files.",
             discussion: """
                 The fingerprint is the SHA-1 hash of a public key's MPIs p, q, g and \
                 y (spec "Public keys, signatures, and fingerprints"), shown as five \
@@ -26,11 +26,19 @@ extension OTRTool {
                 exit status is 1 unless one of them has that fingerprint. --uri \
                 prints the xmpp: URI with otr-fingerprint= that XEP-0364 describes, \
                 for the account (or the peer of an otr.fingerprints entry, or \
-                --jid).
+                --jid). Only XMPP has such a URI: an entry of another protocol \
+                (prpl-irc, say; XMPP is prpl-jabber, jabber, xmpp, libpurple-jabber \
+                or libpurple-gtalk) is refused with status 64 unless --jid names \
+                the XMPP address, and so is an entry without an account.
+
+                An otr.instance_tags file (libotr's warning line, then ACCOUNT, \
+                PROTOCOL, TAG lines) is recognised too and listed as ACCOUNT, \
+                PROTOCOL, INSTANCE TAG (8 hex digits); it holds no key, so \
+                --expect does not count it and --uri refuses it.
                 """
         )
 
-        @Argument(help: ArgumentHelp("Key files, otr.fingerprints files or public keys; standard input when none is given, and for \"-\".",
+        @Argument(help: ArgumentHelp("Key files, otr.fingerprints or otr.instance_tags files, or public keys; standard input when none is given, and for \"-\".",
                                      valueName: "file"),
                   completion: .file())
         var files: [String] = []
@@ -99,15 +107,27 @@ extension OTRTool {
             }
 
             for item in items where selected(item) {
-                let matches = expected.map { $0 == item.fingerprint }
+                // An instance tag is no key: --expect does not count it.
+                let matches = item.fingerprint == nil ? nil : expected.map { $0 == item.fingerprint }
                 if matches == true { matched = true }
                 var link: String? = nil
                 if uri {
+                    guard let fingerprint = item.fingerprint else {
+                        diagnostics.report(item.location, "an instance tag has no fingerprint to put in a URI", status: .usage)
+                        continue
+                    }
+                    // XEP-0364's URI names an XMPP address; an account of
+                    // another protocol has none, unless --jid gives one.
+                    if jid == nil, let proto = item.protocolName, !FingerprintReport.isXMPP(proto) {
+                        diagnostics.report(item.location, "--uri makes xmpp: URIs (XEP-0364), and \(display(proto)) is not an XMPP protocol; give --jid to name an XMPP address for this key",
+                                           status: .usage)
+                        continue
+                    }
                     guard let target = jid.map({ $0.argumentBytes }) ?? item.uriJID else {
                         diagnostics.report(item.location, "this key names no account; give --jid for its URI", status: .usage)
                         continue
                     }
-                    link = FingerprintReport.xmppURI(jid: target, fingerprint: item.fingerprint)
+                    link = FingerprintReport.xmppURI(jid: target, fingerprint: fingerprint)
                 }
                 if output.json {
                     out.writeLine(FingerprintReport.json(item, uri: link, matches: matches).render())

@@ -87,7 +87,7 @@ struct ForgeSelection: ParsableArguments {
                 }
             }
         }
-        var reader = CaptureReader(namesSources: input.namesSources)
+        var reader = CaptureReader()
         input.forEachLine(diagnostics: diagnostics) { location, line in reader.feed(line, at: location, take) }
         reader.finish(take)
         if found.isEmpty {

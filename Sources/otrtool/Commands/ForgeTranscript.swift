@@ -104,7 +104,7 @@ extension OTRTool.Forge {
                     }
                 }
             }
-            var reader = CaptureReader(namesSources: file != "-")
+            var reader = CaptureReader()
             var overflow = false
             var firstSkipped: SourceLocation? = nil
             input.forEachLine(diagnostics: diagnostics, skipped: { firstSkipped = firstSkipped ?? $0 }) { location, line in
@@ -118,11 +118,11 @@ extension OTRTool.Forge {
                                        status: .malformedInput)
                     return
                 }
-                reader.feed(line, at: SourceLocation(source: file, line: location.line, named: file != "-"), take)
+                reader.feed(line, at: SourceLocation(source: file, line: location.line), take)
             }
             reader.finish(take)
             let forgery = TranscriptForgery(messages: captured)
-            let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0, named: file != "-") })
+            let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0) })
 
             guard !edits.isEmpty else {
                 if output.json {
@@ -155,7 +155,7 @@ extension OTRTool.Forge {
 
             let problemsBeforeEdits = diagnostics.count
             for edit in edits {
-                let location = SourceLocation(source: file, line: edit.line, named: file != "-").description
+                let location = SourceLocation(source: file, line: edit.line).description
                 guard let index = captured.firstIndex(where: { $0.line == edit.line }) else {
                     diagnostics.report(location, "no Data message starts on this line", status: .malformedInput)
                     continue

@@ -13,8 +13,9 @@ extension OTRTool {
             commandName: "fragment",
             abstract: "Split messages into OTR fragments as libotr does; reassemble fragments and explain what is broken.",
             discussion: """
-                "fragment split" cuts each input line into fragments of at most \
-                --size bytes, byte for byte as libotr 4.1.1 writes them: \
+                "fragment split" cuts the OTR message of each input line into \
+                fragments of at most --size bytes, byte for byte as libotr 4.1.1 \
+                writes them: \
                 ?OTR|%08x|%08x,%05hu,%05hu,piece, for version 3 and \
                 ?OTR,%05hu,%05hu,piece, for version 2. "fragment join" reads \
                 fragments of any number of messages and instances, interleaved, \
@@ -91,6 +92,15 @@ extension OTRTool.FragmentCommand {
             commandName: "split",
             abstract: "Split each input line (or each whole input with --whole) into fragments.",
             discussion: """
+                The message is found wherever it stands in the line, as decode \
+                finds it: each encoded message (?OTR: to its closing "."), else a \
+                query or OTR error message from its ?OTR to the end of the line, \
+                else the whole line (plain text, tagged or not). Text around the \
+                message, such as a log's timestamp and name, is not part of it and is \
+                not written; with --json, "offset" says where in the line the \
+                message started. An encoded message without its "." is reported \
+                and not split, and so is a line that holds a fragment already.
+
                 Sizes count bytes, as libotr's strlen does. A message of at most \
                 SIZE bytes is written unchanged. Otherwise each piece holds SIZE \
                 minus libotr's header constant (37 for v3, 19 for v2) bytes, so \
@@ -143,9 +153,16 @@ extension OTRTool.FragmentCommand {
             default: break
             }
             let limit = size ?? preset!.size
-            let smallest = form == .v3 ? Fragmenter.minimumMessageSize(.v3) : Fragmenter.minimumMessageSize(.v2)
-            if limit < smallest {
-                throw ValidationError("--size must be at least \(smallest) for \(form == .v3 ? "v3" : "v2") fragments (libotr's header needs \(smallest - 2) characters and a piece at least 1)")
+            let v2 = Fragmenter.minimumMessageSize(.v2), v3 = Fragmenter.minimumMessageSize(.v3)
+            switch form {
+            case .v2 where limit < v2, .v3 where limit < v3:
+                let smallest = form == .v3 ? v3 : v2
+                throw ValidationError("--size \(limit) is too small for \(form.rawValue) fragments: at least \(smallest) (libotr's header needs \(smallest - 2) characters and a piece at least 1)")
+            case .auto where limit < v2:
+                // The form comes from each message; no form fits in this size.
+                throw ValidationError("--size \(limit) is too small for any fragment: at least \(v2) for v2 fragments (a query or version 2 message) and \(v3) for v3 (a version 3 message)")
+            default:
+                break
             }
             if form == .v2 && (sender != nil || receiver != nil) {
                 throw ValidationError("--sender and --receiver apply to v3 fragments only")
@@ -160,7 +177,19 @@ extension OTRTool.FragmentCommand {
             let terminator = records.delimiter
             var cache: [FragmenterKey: Fragmenter] = [:]
 
-            func split(_ message: [UInt8], location: SourceLocation) {
+            func split(_ record: [UInt8], location: SourceLocation) {
+                for piece in FragmentSplitInput.pieces(of: record) {
+                    switch piece {
+                    case .message(let range):
+                        split(range == record.indices ? record : Array(record[range]), offset: range.lowerBound, location: location)
+                    case .unterminated(let offset):
+                        diagnostics.report(location.description, "encoded message at byte \(offset): no closing \".\" (truncated?); not split",
+                                           status: .malformedInput)
+                    }
+                }
+            }
+
+            func split(_ message: [UInt8], offset: Int, location: SourceLocation) {
                 let header = try? MessageHeader.peek(armoured: message)
                 let chosen: FragmentForm
                 switch form {
@@ -188,7 +217,7 @@ extension OTRTool.FragmentCommand {
                     } else {
                         if maximumSize < Fragmenter.minimumMessageSize(chosen) {
                             diagnostics.report(location.description,
-                                               "--size \(maximumSize) leaves no room for a piece in \(chosen) fragments (at least \(Fragmenter.minimumMessageSize(chosen)))",
+                                               "--size \(maximumSize) leaves no room for a piece in \(chosen) fragments (at least \(Fragmenter.minimumMessageSize(chosen)))\(header?.version == 3 && form == .auto ? ", which this version 3 message takes" : "")",
                                                status: .usage)
                             return
                         }
@@ -202,7 +231,7 @@ extension OTRTool.FragmentCommand {
                     try fragmenter.forEachFragment(of: message) { fragment in
                         k += 1
                         if output.json {
-                            out.writeLine(FragmentReport.splitJSON(location: location, fragment: Array(fragment),
+                            out.writeLine(FragmentReport.splitJSON(location: location, offset: offset, fragment: Array(fragment),
                                                                    k: count == 1 ? nil : k, n: count == 1 ? nil : count,
                                                                    form: chosen, sender: senderTag, receiver: receiverTag).render())
                         } else {
@@ -219,7 +248,7 @@ extension OTRTool.FragmentCommand {
 
             if whole {
                 for source in input.sources {
-                    let location = SourceLocation(source: source, line: 1, named: input.namesSources)
+                    let location = SourceLocation(source: source, line: 1)
                     switch WholeInput.read(source, limit: input.maxLineLength) {
                     case .success(var bytes):
                         if bytes.last == terminator {
@@ -252,7 +281,8 @@ extension OTRTool.FragmentCommand {
                 3, by sender and receiver instance tag, so messages of several \
                 instances may be interleaved. Each message is printed when its \
                 last fragment arrives; other lines are copied unchanged, so \
-                "fragment split | fragment join" gives back its input.
+                "fragment split | fragment join" gives back the messages of its \
+                input (a line of plain text whole).
 
                 The messages completed are exactly those libotr completes: k=1 \
                 always starts a new message; k=K+1 with the same n appends; \
@@ -291,7 +321,7 @@ extension OTRTool.FragmentCommand {
             let terminator = records.delimiter
             var reassembler = Reassembler(maximumMessageLength: maxMessageLength, maximumPendingMessages: maxPending,
                                           maximumBufferedBytes: max(Reassembler.defaultMaximumBufferedBytes, maxMessageLength))
-            var positions = PositionTable(namesSources: input.namesSources)
+            var positions = PositionTable()
 
             func handle(_ events: [Reassembler.Event]) {
                 for event in events {

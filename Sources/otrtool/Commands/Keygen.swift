@@ -12,8 +12,10 @@ extension OTRTool {
                 complete libotr private key file holding one account. With \
                 --key-file FILE it is added to FILE (Pidgin's otr.private_key, \
                 irssi's otr.key, BitlBee's USER.otr_keys), keeping every other \
-                account; FILE is created when missing. An account that FILE already \
-                holds is replaced only with --replace. Files are written with mode \
+                account; FILE is created when missing. An account and protocol that \
+                FILE already holds are replaced only with --replace: without it the \
+                run is refused with status 64 (usage) and nothing is generated or \
+                written. Files are written with mode \
                 0600 to a temporary file that is then renamed; an existing file must \
                 be valid, or it is left unchanged.
 
@@ -30,6 +32,13 @@ extension OTRTool {
                 With --json a JSON object describes the key (account, protocol, \
                 fingerprint, public_key, files written); when the key goes to \
                 standard output it also carries p, q, g, y and x in hex.
+
+                Every run ends with the new key's fingerprint on standard error, \
+                one line, as ssh-keygen shows it. When the private key goes to \
+                standard output (no --key-file), a terminal is refused with status \
+                64 unless --allow-terminal is given, and a regular file that group \
+                or others may read (the shell creates it with the umask's mode, \
+                usually 0644) gets a one-line warning on standard error.
                 """
         )
 
@@ -55,6 +64,7 @@ extension OTRTool {
         var seed: String?
 
         @OptionGroup var output: OutputOptions
+        @OptionGroup var terminal: TerminalOptions
 
         func validate() throws {
             guard !protocolName.isEmpty else { throw ValidationError("--protocol must not be empty") }
@@ -94,13 +104,18 @@ extension OTRTool {
                 if !replace, keys!.file.account(name, protocolName: proto) != nil {
                     throw diagnostics.fatal(keyFile.argumentText,
                                             "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
-                                            status: .cannotCreate)
+                                            status: .usage)
                 }
             }
             var tags: (file: InstanceTagFile, existed: Bool)? = nil
             if let instanceTags {
                 try KeyFileStore.checkTarget(instanceTags, option: "--instance-tags", diagnostics: diagnostics)
                 tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
+            }
+            // The private key itself goes to standard output (as a key file,
+            // or as x in the JSON).
+            if keyFile == nil {
+                try PrivateKeyOutput.check(allowTerminal: terminal.allowTerminal, fileOption: "--key-file", diagnostics: diagnostics)
             }
 
             let key: DSAPrivateKey
@@ -161,6 +176,9 @@ extension OTRTool {
                 if let tag { out.writeLine(TextEscaping.line("instance tag \(tag.hex) in \(instanceTags!.argumentText)")) }
             }
             out.flush()
+            // As ssh-keygen does: the fingerprint to compare with the one a
+            // peer's client shows, whatever standard output holds.
+            writeStandardError("otrtool keygen: the key fingerprint is \(fingerprint.human) for \(display(name)) (\(display(proto)))")
             try diagnostics.finish()
         }
     }

@@ -28,16 +28,12 @@ struct InputOptions: ParsableArguments {
     /// The sources in order; "-" is standard input.
     var sources: [String] { files.isEmpty ? ["-"] : files }
 
-    /// Whether locations should name the source (only when files are named).
-    var namesSources: Bool { !files.isEmpty }
-
     /// Calls `body` for every line of every source. An unreadable source or
     /// an over-long line is reported to `diagnostics` and skipped; `skipped`
     /// hears of each line skipped, for a caller that must not lose one.
     func forEachLine(diagnostics: Diagnostics, delimiter: UInt8 = 0x0a,
                      skipped: ((_ location: SourceLocation) -> Void)? = nil,
                      _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
-        let named = namesSources  // option wrappers are slow to read per line
         let maxLineLength = self.maxLineLength
         for source in sources {
             let fd: Int32
@@ -52,7 +48,7 @@ struct InputOptions: ParsableArguments {
             var number = 0
             while let line = reader.next() {
                 number += 1
-                let location = SourceLocation(source: source, line: number, named: named)
+                let location = SourceLocation(source: source, line: number)
                 switch line {
                 case .text(let bytes):
                     try body(location, bytes)
