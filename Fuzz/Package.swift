@@ -17,7 +17,7 @@ let package = Package(
     targets: targets.map { name in
         .executableTarget(
             name: name,
-            dependencies: [.product(name: "OTR", package: "otrtool")],
+            dependencies: [.product(name: "OTR", package: "otrtool"), .product(name: "OTRToolkit", package: "otrtool")],
             path: "Sources/\(name)"
         )
     },

@@ -15,6 +15,7 @@
 // hostile keys: that is how it found libgcrypt aborting on a composite q,
 // see FuzzRegressionTests.)
 import OTR
+import OTRToolkit
 
 /// Lines longer than this are counted with skipLine(), as decode does with
 /// lines over its limit.
