@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// libFuzzer targets for the parsers of the OTR library. Build and run them
+// libFuzzer targets for the parsers of the OTR library and the toolkit. Build and run them
 // with scripts/fuzz (see README.md); a plain `swift build` of this package
 // without -sanitize=fuzzer has no main function to link.
 import PackageDescription
@@ -7,6 +7,7 @@ import PackageDescription
 let targets = [
     "FuzzMessage", "FuzzCapture", "FuzzFragment", "FuzzPlaintext", "FuzzTLV",
     "FuzzKeyFile", "FuzzFingerprints", "FuzzInstanceTags", "FuzzSession",
+    "FuzzJSONReader", "FuzzMessageBuilder", "FuzzPartyCommand",
 ]
 
 let package = Package(

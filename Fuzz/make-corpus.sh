@@ -292,6 +292,8 @@ for name in ["libotr-v3", "potr"]:
     write("session", "%s-stranger" % name, b"Q\n*\n" + b"".join(b">" + m + b"\n" for m in armoured[:6]) + b"<" + armoured[-1] + b"\n")
 PY
 
+"$here/make-toolkit-corpus.sh"
+
 du -sh "$corpus"
 for d in "$corpus"/*; do
     printf '%-14s %3d files\n' "$(basename "$d")" "$(find "$d" -type f | wc -l)"

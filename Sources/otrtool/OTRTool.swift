@@ -28,6 +28,19 @@ struct OTRTool: ParsableCommand {
             "-"), in text output and diagnostics of every command; JSON gives \
             "source" ("-" for standard input) and "line".
 
+            FILES. A key, instance-tags or fingerprints file that otrtool \
+            changes (keygen, convert-key --output, session --fingerprints) is \
+            read again and replaced under an exclusive flock(2) lock on it, so \
+            other otrtool runs changing it at the same time lose nothing. It must \
+            be of its own format, and keeps every entry otrtool does not \
+            understand, its owner and group, and its mode (a private key file \
+            is always left 0600); a symbolic link stays a link \
+            and its target is changed. A read-only file and anything but a \
+            regular file are refused (73) and left unchanged; other hard links \
+            to the file keep the old contents. The new contents go to a temporary file .NAME.tmp-XXXXXX \
+            beside it, mode 0600, renamed into place; INT, TERM or HUP remove it, \
+            and the next change of NAME removes one a killed run left.
+
             EXIT STATUS. \(ExitStatus.manualText) When several problems occur, \
             malformed input (2) is reported over a failed check (1), and the \
             first status from 64 up that occurred over both. A write to standard \

@@ -82,6 +82,6 @@ public final class DeterministicRandom: RandomSource {
     }
 
     deinit {
-        pool.withUnsafeMutableBytes { for i in 0..<$0.count { $0[i] = 0 } }
+        pool.wipe()
     }
 }

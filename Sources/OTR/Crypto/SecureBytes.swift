@@ -90,3 +90,11 @@ extension SecureBytes: Equatable {
         ConstantTime.equals(lhs, rhs)
     }
 }
+
+extension Array where Element == UInt8 {
+    /// Overwrites the bytes in a way the optimiser keeps, for arrays that
+    /// held a secret (a key file read whole) before they are freed.
+    public mutating func wipe() {
+        withUnsafeMutableBytes { otr_secure_wipe($0.baseAddress, $0.count) }
+    }
+}

@@ -18,22 +18,65 @@ public enum ClientKeyPaths {
     public static let directories = [".purple", ".irssi", ".config/irssi", ".bitlbee", ".weechat/otr",
                               ".local/share/weechat/otr", ".config/Adium 2.0", "/var/lib/bitlbee", "/etc/bitlbee"]
 
-    /// The reason `path` looks like a chat client's OTR file, or nil.
+    /// The reason `path` is, or looks like, a chat client's OTR file, or
+    /// nil. Names are not enough: a symbolic or hard link named
+    /// innocent.key may be ~/.purple/otr.private_key. So the name is
+    /// checked as given and after every link is followed, and the file
+    /// itself (device and inode) is compared with each file in the
+    /// clients' directories.
     public static func clientUse(of path: String) -> String? {
-        let base = path.split(separator: "/").last.map(String.init) ?? path
-        if fileNames.contains(base) || fileSuffixes.contains(where: { base.hasSuffix($0) }) {
-            return "\(base) is the name a chat client gives its OTR file"
+        var names = [path]
+        if let real = realPath(path) { names.append(real) } else if let target = try? LockedFileUpdate.resolveLinks(path) { names.append(target) }
+        for name in names {
+            if let reason = nameReason(name) { return reason }
         }
-        let absolute = resolved(path)
-        let home = getenv("HOME").map { argumentString($0) } ?? ""
-        for directory in directories {
-            let full = directory.hasPrefix("/") ? directory : "\(home)/\(directory)"
-            guard !home.isEmpty || directory.hasPrefix("/") else { continue }
-            if absolute == full || absolute.hasPrefix(full + "/") {
-                return "\(full.argumentText) belongs to a chat client"
+        var st = stat()
+        guard path.withArgumentCString({ stat($0, &st) }) == 0 else { return nil }
+        for directory in clientDirectories() {
+            guard let dir = directory.withArgumentCString({ opendir($0) }) else { continue }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    raw.withMemoryRebound(to: UInt8.self) { ArgumentBytes.string(from: UnsafeBufferPointer(rebasing: $0.prefix(while: { $0 != 0 }))) }
+                }
+                if name == "." || name == ".." { continue }
+                let full = "\(directory)/\(name)"
+                var other = stat()
+                if full.withArgumentCString({ stat($0, &other) }) == 0, other.st_mode & S_IFMT == S_IFREG,
+                   other.st_dev == st.st_dev, other.st_ino == st.st_ino {
+                    return "it is the same file as \(full.argumentText), a chat client's"
+                }
             }
         }
         return nil
+    }
+
+    private static func nameReason(_ path: String) -> String? {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        if fileNames.contains(base) || fileSuffixes.contains(where: { base.hasSuffix($0) }) {
+            return "\(base.argumentText) is the name a chat client gives its OTR file"
+        }
+        let absolute = resolved(path)
+        for full in clientDirectories() where absolute == full || absolute.hasPrefix(full + "/") {
+            return "\(full.argumentText) belongs to a chat client"
+        }
+        return nil
+    }
+
+    /// The clients' directories, absolute ($HOME's only when it is set).
+    private static func clientDirectories() -> [String] {
+        let home = getenv("HOME").map { argumentString($0) } ?? ""
+        return directories.compactMap { directory in
+            if directory.hasPrefix("/") { return directory }
+            return home.isEmpty ? nil : "\(home)/\(directory)"
+        }
+    }
+
+    /// The path with every symbolic link resolved, when the file exists.
+    private static func realPath(_ path: String) -> String? {
+        guard let real = path.withArgumentCString({ realpath($0, nil) }) else { return nil }
+        defer { free(real) }
+        return argumentString(real)
     }
 
     /// The absolute path, with the parent directory's symbolic links

@@ -48,10 +48,69 @@ public enum KeyFileStore {
         }
     }
 
-    public static func save(_ bytes: some ContiguousOctets, to path: String, existed: Bool, diagnostics: Diagnostics) throws {
+    /// Changes the key file at `path` under its lock: the file is read
+    /// again there (another program may have added an account since it was
+    /// last read), `change` edits it and says whether to write it back.
+    public static func updatePrivateKeys(_ path: String, diagnostics: Diagnostics,
+                                         _ change: (inout PrivateKeyFile) throws -> Bool) throws {
+        try update(path, secret: true, diagnostics: diagnostics) { current -> SecureBytes? in
+            var file = PrivateKeyFile()
+            if let current {
+                do { file = try PrivateKeyFile(parsing: current) } catch let error as OTRError {
+                    throw diagnostics.fatal(path.argumentText, "\(error); the file is left unchanged", status: .malformedInput)
+                }
+            }
+            guard try change(&file) else { return nil }
+            return try serialise(file, diagnostics: diagnostics)
+        }
+    }
+
+    public static func updateInstanceTags(_ path: String, diagnostics: Diagnostics,
+                                          _ change: (inout InstanceTagFile) throws -> Bool) throws {
+        try updateLines(path, empty: InstanceTagFile(), parse: InstanceTagFile.parse, diagnostics: diagnostics,
+                        change: change, serialise: { try $0.serialised() })
+    }
+
+    public static func updateFingerprints(_ path: String, diagnostics: Diagnostics,
+                                          _ change: (inout FingerprintStore) throws -> Bool) throws {
+        try updateLines(path, empty: FingerprintStore(), parse: FingerprintStore.parse, diagnostics: diagnostics,
+                        change: change, serialise: { try $0.serialised() })
+    }
+
+    /// Replaces the private key file at `path` by `bytes` under its lock;
+    /// `check` sees the old contents first and may refuse them.
+    public static func replace(_ path: String, with bytes: SecureBytes, diagnostics: Diagnostics,
+                               check: ([UInt8]) throws -> Void) throws {
+        try update(path, secret: true, diagnostics: diagnostics) { current -> SecureBytes? in
+            if let current { try check(current) }
+            return bytes
+        }
+    }
+
+    private static func updateLines<File, Problem>(_ path: String, empty: File, parse: ([UInt8]) -> (File, [Problem]),
+                                                   diagnostics: Diagnostics, change: (inout File) throws -> Bool,
+                                                   serialise: (File) throws -> [UInt8]) throws {
+        try update(path, secret: false, diagnostics: diagnostics) { current -> [UInt8]? in
+            var file = empty
+            if let current {
+                let (parsed, problems) = parse(current)
+                if let first = problems.first {
+                    throw diagnostics.fatal(path.argumentText, "\(first); the file is left unchanged", status: .malformedInput)
+                }
+                file = parsed
+            }
+            guard try change(&file) else { return nil }
+            do { return try serialise(file) } catch {
+                throw diagnostics.fatal(path.argumentText, "\(error)", status: .usage)
+            }
+        }
+    }
+
+    private static func update<Output: ContiguousOctets>(_ path: String, secret: Bool, diagnostics: Diagnostics,
+                                                         _ transform: ([UInt8]?) throws -> Output?) throws {
         do {
-            try SecureFileWriter.write(bytes, to: path, replacingExisting: existed)
-        } catch let failure as SecureFileWriter.Failure {
+            try LockedFileUpdate.update(path, limit: maximumSize, secret: secret, transform)
+        } catch let failure as LockedFileUpdate.Failure {
             throw diagnostics.fatal(nil, failure.description, status: failure.status)
         }
     }

@@ -8,43 +8,59 @@ import OTR
 /// Writes key material the way DESIGN.md asks: a temporary file in the
 /// target's directory, created exclusively with mode 0600, written,
 /// fsync'd, then moved into place, so a reader never sees half a file and
-/// the secret is never readable by others, even for a moment.
+/// the secret is never readable by others, even for a moment. Callers go
+/// through `LockedFileUpdate`, which holds the file's lock meanwhile.
 public enum SecureFileWriter {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
         public let status: ExitStatus
     }
 
-    /// Writes `bytes` to `path`. When `replacingExisting` is false the file
-    /// must not exist (the final step is link(2), which refuses to clobber);
-    /// when true the caller has read the old file and this replaces it.
-    public static func write(_ bytes: some ContiguousOctets, to path: String, replacingExisting: Bool) throws {
-        let directory = parentDirectory(of: path)
-        let temporary = try createTemporary(in: directory, for: path)
+    /// Puts `bytes` in place at `target` (symbolic links already
+    /// resolved) while the caller holds the lock: `replacing` is the
+    /// status of the file replaced, whose owner, group and mode the new
+    /// file takes (a `secret` one is 0600 whatever the old mode), or nil
+    /// for a new file (mode 0600, and link(2), which refuses to clobber a
+    /// file that appeared meanwhile).
+    static func commit(_ bytes: some ContiguousOctets, to target: String, replacing old: stat?, secret: Bool) throws {
+        let directory = parentDirectory(of: target)
+        let temporary = try createTemporary(in: directory, for: target)
+        InterruptCleanup.register(temporary.name)
         var committed = false
-        defer { if !committed { unlink(temporary.name) } }
+        defer {
+            if !committed { unlink(temporary.name) }
+            InterruptCleanup.clear()
+        }
         do {
             defer { close(temporary.fd) }
-            guard fchmod(temporary.fd, 0o600) == 0 else {
-                throw Failure(description: "cannot set mode 0600 on \(temporary.shown): \(errnoText())", status: .cannotCreate)
+            if let old, old.st_uid != geteuid() || old.st_gid != getegid() {
+                // Before the mode: chown(2) may clear set-id bits.
+                guard fchown(temporary.fd, old.st_uid, old.st_gid) == 0 else {
+                    throw Failure(description: "cannot keep the owner (\(old.st_uid):\(old.st_gid)) of \(target.argumentText): \(errnoText()); the file is left unchanged",
+                                  status: .cannotCreate)
+                }
+            }
+            let mode = old.map { secret ? 0o600 : $0.st_mode & 0o7777 } ?? 0o600
+            guard fchmod(temporary.fd, mode) == 0 else {
+                throw Failure(description: "cannot set mode 0\(String(mode, radix: 8)) on \(temporary.shown): \(errnoText())", status: .cannotCreate)
             }
             let failure = bytes.withUnsafeBytes { StandardStreams.writeAll(temporary.fd, $0) }
             if let failure {
-                throw Failure(description: "writing \(temporary.shown): \(String(cString: strerror(failure)))", status: .ioError)
+                throw Failure(description: "writing \(temporary.shown): \(String(cString: strerror(failure))); the file is left unchanged", status: .ioError)
             }
             guard fsync(temporary.fd) == 0 else {
-                throw Failure(description: "fsync \(temporary.shown): \(errnoText())", status: .ioError)
+                throw Failure(description: "fsync \(temporary.shown): \(errnoText()); the file is left unchanged", status: .ioError)
             }
         }
-        let target = path.argumentBytes + [0]
-        if replacingExisting {
-            guard rename(temporary.name, target.cString) == 0 else {
-                throw Failure(description: "cannot replace \(path.argumentText): \(errnoText())", status: .cannotCreate)
+        let name = target.argumentBytes + [0]
+        if old != nil {
+            guard rename(temporary.name, name.cString) == 0 else {
+                throw Failure(description: "cannot replace \(target.argumentText): \(errnoText())", status: .cannotCreate)
             }
         } else {
-            guard link(temporary.name, target.cString) == 0 else {
+            guard link(temporary.name, name.cString) == 0 else {
                 let reason = errno == EEXIST ? "it already exists" : errnoText()
-                throw Failure(description: "cannot create \(path.argumentText): \(reason)", status: .cannotCreate)
+                throw Failure(description: "cannot create \(target.argumentText): \(reason)", status: .cannotCreate)
             }
             unlink(temporary.name)
         }
@@ -56,6 +72,34 @@ public enum SecureFileWriter {
         }
     }
 
+    /// Removes the temporary files (`.NAME.tmp-XXXXXX`) a killed rewrite of
+    /// `target` left. Called under the lock, when no other rewrite of the
+    /// file can be filling one.
+    static func removeStaleTemporaries(of target: String) {
+        let directory = parentDirectory(of: target)
+        let prefix = Array(".\(baseName(of: target)).tmp-".argumentBytes)
+        guard let dir = directory.withArgumentCString({ opendir($0) }) else { return }
+        defer { closedir(dir) }
+        var stale: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix(while: { $0 != 0 }))
+            }
+            if name.count == prefix.count + 6, name.starts(with: prefix) { stale.append(name) }
+        }
+        for name in stale {
+            let full = directory.argumentBytes + [UInt8(ascii: "/")] + name + [0]
+            var st = stat()
+            // Only our own kind: a regular file, not a link planted there.
+            guard full.cString.withUnsafeBufferPointer({ lstat($0.baseAddress!, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
+            _ = full.cString.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        }
+    }
+
+    static func baseName(of path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+    }
+
     /// Checks, before the work that makes its contents, that `write` can
     /// create `path`: it names no directory, and a file can be created
     /// beside it (tried for real: permissions alone do not tell, e.g. for
@@ -64,12 +108,16 @@ public enum SecureFileWriter {
         guard !path.isEmpty else {
             throw Failure(description: "\(option) needs a file name, not an empty one", status: .usage)
         }
+        let target = try LockedFileUpdate.resolveLinks(path)
         var st = stat()
-        if path.withArgumentCString({ stat($0, &st) }) == 0, st.st_mode & S_IFMT == S_IFDIR {
-            throw Failure(description: "cannot create \(path.argumentText): \(String(cString: strerror(EISDIR)))",
-                          status: .cannotCreate)
+        if target.withArgumentCString({ lstat($0, &st) }) == 0 {
+            if st.st_mode & S_IFMT == S_IFDIR {
+                throw Failure(description: "cannot create \(path.argumentText): \(String(cString: strerror(EISDIR)))",
+                              status: .cannotCreate)
+            }
+            try LockedFileUpdate.checkReplaceable(st, path: path)
         }
-        let probe = try createTemporary(in: parentDirectory(of: path), for: path)
+        let probe = try createTemporary(in: parentDirectory(of: target), for: target)
         close(probe.fd)
         unlink(probe.name)
     }
@@ -77,7 +125,7 @@ public enum SecureFileWriter {
     /// A file of our own beside `path`, created exclusively (mkstemp:
     /// mode 0600 and a name no one else has).
     private static func createTemporary(in directory: String, for path: String) throws -> (fd: Int32, name: [CChar], shown: String) {
-        let base = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let base = baseName(of: path)
         var template = ("\(directory)/.\(base).tmp-XXXXXX").argumentBytes.map { CChar(bitPattern: $0) } + [0]
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
@@ -97,9 +145,11 @@ public enum SecureFileWriter {
         return parent.isEmpty ? "/" : parent
     }
 
+    /// Whether `path` names a file, after its symbolic links: a dangling
+    /// link names none yet (a rewrite creates its target).
     public static func exists(_ path: String) -> Bool {
         var st = stat()
-        return path.withArgumentCString { lstat($0, &st) } == 0
+        return path.withArgumentCString { stat($0, &st) } == 0
     }
 }
 

@@ -103,11 +103,20 @@ extension OTRTool {
                 }
                 let bytes = PotrKeySerialisation.encode(entry.key)
                 if let output {
-                    let exists = SecureFileWriter.exists(output)
-                    if exists && !replace {
+                    if SecureFileWriter.exists(output) && !replace {
                         throw diagnostics.fatal(output.argumentText, "already exists; use --replace to replace it", status: .usage)
                     }
-                    try KeyFileStore.save(bytes, to: output, existed: exists, diagnostics: diagnostics)
+                    try KeyFileStore.replace(output, with: bytes, diagnostics: diagnostics) { old in
+                        // Only a key of the same kind is replaced, never a file
+                        // of another format (a libotr key file, say).
+                        if !replace {
+                            throw diagnostics.fatal(output.argumentText, "already exists (created meanwhile); use --replace to replace it", status: .usage)
+                        }
+                        do { _ = try PotrKeySerialisation.decode(old) } catch {
+                            throw diagnostics.fatal(output.argumentText, "is not a python-potr key (\(error)); the file is left unchanged",
+                                                    status: .malformedInput)
+                        }
+                    }
                     report(entry, key: [])
                 } else if jsonOutput.json {
                     // Hex text: a terminal only when asked, as for a key file.
@@ -130,13 +139,13 @@ extension OTRTool {
                 let (name, proto) = (account!.argumentBytes, protocolName!.argumentBytes)
                 let entry = AccountKey(accountName: name, protocolName: proto, key: key)
                 if let output {
-                    var loaded = try KeyFileStore.loadPrivateKeys(output, diagnostics: diagnostics)
-                    do { try loaded.file.add(entry, replacing: replace) } catch {
-                        throw diagnostics.fatal(output.argumentText, "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
-                                                status: .usage)
+                    try KeyFileStore.updatePrivateKeys(output, diagnostics: diagnostics) { file in
+                        do { try file.add(entry, replacing: replace) } catch {
+                            throw diagnostics.fatal(output.argumentText, "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
+                                                    status: .usage)
+                        }
+                        return true
                     }
-                    let bytes = try KeyFileStore.serialise(loaded.file, diagnostics: diagnostics)
-                    try KeyFileStore.save(bytes, to: output, existed: loaded.existed, diagnostics: diagnostics)
                     report(entry, key: [])
                 } else {
                     try PrivateKeyOutput.check(allowTerminal: terminal.allowTerminal, fileOption: "--output", diagnostics: diagnostics)

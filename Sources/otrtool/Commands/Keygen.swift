@@ -15,9 +15,9 @@ extension OTRTool {
                 account; FILE is created when missing. An account and protocol that \
                 FILE already holds are replaced only with --replace: without it the \
                 run is refused with status 64 (usage) and nothing is generated or \
-                written. Files are written with mode \
-                0600 to a temporary file that is then renamed; an existing file must \
-                be valid, or it is left unchanged.
+                written. Files are changed under a lock, with a temporary file that \
+                is then renamed (see FILES in otrtool(1)); an existing file must be \
+                valid, or it is left unchanged.
 
                 --instance-tags FILE also gives the account an instance tag in \
                 libotr's otr.instance_tags format (kept when it has one, unless \
@@ -97,20 +97,18 @@ extension OTRTool {
             // Read and check everything that will be rewritten, and that
             // the files can be written, before the slow part, so a refusal
             // costs nothing.
-            var keys: (file: PrivateKeyFile, existed: Bool)? = nil
             if let keyFile {
                 try KeyFileStore.checkTarget(keyFile, option: "--key-file", diagnostics: diagnostics)
-                keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
-                if !replace, keys!.file.account(name, protocolName: proto) != nil {
+                let keys = try KeyFileStore.loadPrivateKeys(keyFile, diagnostics: diagnostics)
+                if !replace, keys.file.account(name, protocolName: proto) != nil {
                     throw diagnostics.fatal(keyFile.argumentText,
                                             "already holds a key for \(display(name)) (\(display(proto))); use --replace to replace it",
                                             status: .usage)
                 }
             }
-            var tags: (file: InstanceTagFile, existed: Bool)? = nil
             if let instanceTags {
                 try KeyFileStore.checkTarget(instanceTags, option: "--instance-tags", diagnostics: diagnostics)
-                tags = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
+                _ = try KeyFileStore.loadInstanceTags(instanceTags, diagnostics: diagnostics)
             }
             // The private key itself goes to standard output (as a key file,
             // or as x in the JSON).
@@ -128,26 +126,31 @@ extension OTRTool {
 
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            if let keyFile, var keys {
-                try keys.file.add(entry, replacing: true)
-                let bytes = try KeyFileStore.serialise(keys.file, diagnostics: diagnostics)
-                try KeyFileStore.save(bytes, to: keyFile, existed: keys.existed, diagnostics: diagnostics)
+            if let keyFile {
+                // Read again under the file's lock: another program may have
+                // changed the file while the key was made.
+                try KeyFileStore.updatePrivateKeys(keyFile, diagnostics: diagnostics) { file in
+                    if !replace, file.account(name, protocolName: proto) != nil {
+                        throw diagnostics.fatal(keyFile.argumentText,
+                                                "already holds a key for \(display(name)) (\(display(proto))) (added meanwhile); use --replace to replace it",
+                                                status: .usage)
+                    }
+                    try file.add(entry, replacing: true)
+                    return true
+                }
             }
 
             var tag: InstanceTag? = nil
-            if let instanceTags, let loaded = tags {
-                var file = loaded.file
-                if !replace, let old = file.tag(accountName: name, protocolName: proto) {
-                    tag = old
-                } else {
+            if let instanceTags {
+                try KeyFileStore.updateInstanceTags(instanceTags, diagnostics: diagnostics) { file in
+                    if !replace, let old = file.tag(accountName: name, protocolName: proto) {
+                        tag = old
+                        return false
+                    }
                     let fresh = InstanceTagFile.newTag(random: random.isDeterministic ? random : SystemRandom(level: .strong))
                     try file.set(fresh, accountName: name, protocolName: proto)
-                    let bytes: [UInt8]
-                    do { bytes = try file.serialised() } catch let error as OTRError {
-                        throw diagnostics.fatal(instanceTags.argumentText, error.description, status: .usage)
-                    }
-                    try KeyFileStore.save(bytes, to: instanceTags, existed: loaded.existed, diagnostics: diagnostics)
                     tag = fresh
+                    return true
                 }
             }
 

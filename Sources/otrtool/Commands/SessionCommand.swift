@@ -94,7 +94,7 @@ extension OTRTool {
         var instanceTags: String?
 
         @Option(name: .long, help: ArgumentHelp(
-            "An otr.fingerprints file: the peer's fingerprint is added (as --peer) when an AKE completes, and trusted (smp) when SMP succeeds, as libotr does.",
+            "An otr.fingerprints file: the peer's fingerprint is added (as --peer) when an AKE completes, and trusted (smp) when SMP succeeds, as libotr does; each change is made under the file's lock to the file as it is then.",
             valueName: "file"), completion: .file())
         var fingerprints: String?
 
@@ -181,10 +181,15 @@ extension OTRTool {
                 throw diagnostics.fatal(nil, "\(error)", status: .usage)
             }
 
-            // Read before the session starts, so a bad file stops nothing midway.
-            var known = try fingerprints.map { try KeyFileStore.loadFingerprints($0, diagnostics: diagnostics) }
+            // Read before the session starts, so a bad file stops nothing
+            // midway; each change is made to the file as it is then, under
+            // its lock, so entries other programs add meanwhile are kept.
+            if let fingerprints {
+                try KeyFileStore.checkTarget(fingerprints, option: "--fingerprints", diagnostics: diagnostics)
+                _ = try KeyFileStore.loadFingerprints(fingerprints, diagnostics: diagnostics)
+            }
             func remember(_ record: SessionRecord) throws {
-                guard let path = fingerprints, var store = known?.store else { return }
+                guard let path = fingerprints else { return }
                 let trust: [UInt8]?
                 let theirs: Fingerprint?
                 switch record.event {
@@ -197,12 +202,11 @@ extension OTRTool {
                 default:
                     return
                 }
-                guard let theirs, store.record(username: peer.argumentBytes, accountName: name, protocolName: proto,
-                                               fingerprint: theirs, trust: trust) else { return }
-                let bytes: [UInt8]
-                do { bytes = try store.serialised() } catch { throw diagnostics.fatal(path, "\(error)", status: .usage) }
-                try KeyFileStore.save(bytes, to: path, existed: known?.existed ?? false, diagnostics: diagnostics)
-                known = (store, true)
+                guard let theirs else { return }
+                try KeyFileStore.updateFingerprints(path, diagnostics: diagnostics) { store in
+                    store.record(username: peer.argumentBytes, accountName: name, protocolName: proto,
+                                 fingerprint: theirs, trust: trust)
+                }
             }
 
             let out = OutputSink.standardOutput()

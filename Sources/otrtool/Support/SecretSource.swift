@@ -126,11 +126,7 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         }
     }
 
-    private func wipe(_ bytes: inout [UInt8]) {
-        bytes.withUnsafeMutableBytes { buffer in
-            for i in 0..<buffer.count { buffer[i] = 0 }
-        }
-    }
+    private func wipe(_ bytes: inout [UInt8]) { bytes.wipe() }
 }
 
 /// A secret could not be read: a usage problem (unset variable, not hex,
