@@ -67,33 +67,9 @@ struct ForgeSelection: ParsableArguments {
     /// Every selected Data message of the input, in order; anything else
     /// OTR that cannot be forged is reported.
     func dataMessages(_ diagnostics: Diagnostics) -> [(SourceLocation, TranscriptForgery.CapturedMessage)] {
-        var found: [(SourceLocation, TranscriptForgery.CapturedMessage)] = []
-        let lines = Set(self.lines)
-        func take(_ event: CaptureReader.Event) {
-            switch event {
-            case .problem(let location, let message):
-                guard lines.isEmpty || lines.contains(location.line) else { return }
-                diagnostics.report(location.description, message, status: .malformedInput)
-            case .item(let captured):
-                let location = captured.location
-                guard lines.isEmpty || lines.contains(location.line), case .encoded(let armoured) = captured.item.kind else { return }
-                switch captured.message {
-                case .data(let message)?:
-                    found.append((location, .init(line: location.line, armoured: armoured, binary: captured.binary, message: message)))
-                case _?:
-                    if !lines.isEmpty { diagnostics.report(location.description, "not a Data message", status: .malformedInput) }
-                case nil:
-                    diagnostics.report(location.description, "encoded message: \(captured.error ?? "unreadable")", status: .malformedInput)
-                }
-            }
-        }
-        var reader = CaptureReader()
-        input.forEachLine(diagnostics: diagnostics) { location, line in reader.feed(line, at: location, take) }
-        reader.finish(take)
-        if found.isEmpty {
-            diagnostics.report(nil, "no Data message in the input", status: .malformedInput)
-        }
-        return found
+        let selection = DataMessageSelection(lines: Set(lines), diagnostics: diagnostics)
+        input.forEachLine(diagnostics: diagnostics) { location, line in selection.feed(line, at: location) }
+        return selection.finish()
     }
 }
 

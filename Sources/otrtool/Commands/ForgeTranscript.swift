@@ -30,14 +30,7 @@ extension OTRTool.Forge {
 
         @OptionGroup var output: OutputOptions
 
-        struct Edit {
-            enum Change {
-                case modify(offset: Int, old: [UInt8], new: [UInt8])
-                case rewrite(text: [UInt8])
-            }
-            var line: Int
-            var change: Change
-        }
+        typealias Edit = TranscriptEditor.Edit
 
         func edits() throws -> [Edit] {
             var result: [Edit] = []
@@ -78,50 +71,13 @@ extension OTRTool.Forge {
             defer { out.flush() }
 
             let input = try InputOptions.parse(file == "-" ? [] : [file])
-            var lines = CaptureLines()
-            var captured: [TranscriptForgery.CapturedMessage] = []
-            /// Where each reassembled message's fragments stood, by line.
-            var reassembled: [Int: ReassembledMessage] = [:]
-            func take(_ event: CaptureReader.Event) {
-                switch event {
-                case .problem(let location, let message):
-                    diagnostics.report(location.description, message, status: .malformedInput)
-                case .item(let item):
-                    let location = item.location.description
-                    switch item.item.kind {
-                    case .encoded(let armoured):
-                        guard let message = item.message else {
-                            diagnostics.report(location, item.error ?? "unreadable", status: .malformedInput)
-                            return
-                        }
-                        guard case .data(let m) = message else { return }
-                        captured.append(.init(line: item.location.line, armoured: armoured, binary: item.binary, message: m))
-                        if let fragments = item.reassembledFrom { reassembled[item.location.line] = fragments }
-                    case .unterminated:
-                        diagnostics.report(location, "encoded message: no closing \".\" (truncated?)", status: .malformedInput)
-                    default:
-                        return
-                    }
-                }
-            }
-            var reader = CaptureReader()
-            var overflow = false
+            let editor = TranscriptEditor(source: file, diagnostics: diagnostics)
             var firstSkipped: SourceLocation? = nil
             input.forEachLine(diagnostics: diagnostics, skipped: { firstSkipped = firstSkipped ?? $0 }) { location, line in
-                guard !overflow else { return }
-                // Lines skipped as too long keep their numbers (forEachLine
-                // counts them); their text is gone, which was reported.
-                guard lines.append(line, number: location.line) else {
-                    overflow = true
-                    diagnostics.report(location.description,
-                                       "the capture is larger than \(CaptureLines.maximumBytes >> 20) MiB, which forge transcript holds in memory; stopped here",
-                                       status: .malformedInput)
-                    return
-                }
-                reader.feed(line, at: SourceLocation(source: file, line: location.line), take)
+                editor.feed(line, number: location.line)
             }
-            reader.finish(take)
-            let forgery = TranscriptForgery(messages: captured)
+            editor.finish()
+            let forgery = editor.forgery
             let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0) })
 
             guard !edits.isEmpty else {
@@ -146,7 +102,7 @@ extension OTRTool.Forge {
                 try diagnostics.finish()
                 return
             }
-            if overflow {
+            if editor.overflow {
                 diagnostics.report(nil, "the capture was not read to its end, so it cannot be written back whole; nothing written",
                                    status: .malformedInput)
                 try diagnostics.finish()
@@ -154,56 +110,7 @@ extension OTRTool.Forge {
             }
 
             let problemsBeforeEdits = diagnostics.count
-            for edit in edits {
-                let location = SourceLocation(source: file, line: edit.line).description
-                guard let index = captured.firstIndex(where: { $0.line == edit.line }) else {
-                    diagnostics.report(location, "no Data message starts on this line", status: .malformedInput)
-                    continue
-                }
-                let message = captured[index].message, original = captured[index].binary
-                do {
-                    let forged: DataMessage
-                    switch edit.change {
-                    case .modify(let offset, let old, let new):
-                        var candidates: [SecureBytes] = []
-                        if case .byAnyone(let k) = forgery.assessments[index].forgeability { candidates.append(SecureBytes(k.key)) }
-                        candidates += macs + aes.map { DataKeys.macKey(forAESKey: $0) }
-                        guard let key = candidates.first(where: { (try? message.verifyMAC(macKey: $0, original: original)) == true }) else {
-                            diagnostics.report(location, "MAC key not revealed in the capture and not given (--mac-key): only a key holder can forge this message",
-                                               status: .checkFailed)
-                            continue
-                        }
-                        forged = try message.modified(replacing: old, with: new, at: offset, macKey: key)
-                    case .rewrite(let text):
-                        guard let key = aes.first(where: {
-                            (try? message.verifyMAC(macKey: DataKeys.macKey(forAESKey: $0), original: original)) == true }) else {
-                            diagnostics.report(location, "no --aes-key verifies this message; its text can be rewritten only with its AES key",
-                                               status: .checkFailed)
-                            continue
-                        }
-                        var plaintext = DataPlaintext(message: text)
-                        if let old = try? DataPlaintext.parse(try message.decrypt(aesKey: key)) { plaintext.tlvs = old.tlvs }
-                        forged = try message.reencrypted(with: plaintext, aesKey: key)
-                    }
-                    let armoured = Array(try EncodedMessage.data(forged).armoured().utf8)
-                    if let fragments = reassembled[edit.line] {
-                        diagnostics.report(location, "the message was reassembled from the fragments on lines \(fragments.firstPosition)-\(fragments.lastPosition); cannot put the forgery in their place",
-                                           status: .malformedInput)
-                        continue
-                    }
-                    var text = lines[edit.line]
-                    guard let range = text.firstRange(of: captured[index].armoured) else {
-                        diagnostics.report(location, "the message is wrapped over lines or escaped; cannot put the forgery in its place",
-                                           status: .malformedInput)
-                        continue
-                    }
-                    text.replaceSubrange(range, with: armoured)
-                    lines[edit.line] = text
-                    captured[index].armoured = armoured
-                } catch {
-                    diagnostics.report(location, "\(error)", status: .malformedInput)
-                }
-            }
+            editor.apply(edits, aesKeys: aes, macKeys: macs)
             // A forgery that was not made leaves no output: the capture
             // written unchanged would pass for the forged one.
             guard diagnostics.count == problemsBeforeEdits else {
@@ -212,53 +119,12 @@ extension OTRTool.Forge {
                 try diagnostics.finish()
                 return
             }
-            lines.forEach { line in
+            editor.lines.forEach { line in
                 out.write(bytes: line)
                 out.write("\n")
             }
             out.flush()
             try diagnostics.finish()
-        }
-    }
-}
-
-/// The capture forge transcript rewrites, held compactly: one buffer of
-/// bytes and the end offset of each line (an array per line would cost
-/// tens of bytes of overhead for every short line), plus the lines edited.
-struct CaptureLines {
-    /// The most forge transcript holds: it must see the whole capture
-    /// before it can forge, since MAC keys are revealed after their use.
-    static let maximumBytes = 1 << 30
-    private var bytes: [UInt8] = []
-    /// ends[i] is where line i + 1 ends in `bytes`.
-    private var ends: [UInt32] = []
-    private var edited: [Int: [UInt8]] = [:]
-
-    /// Adds line `number` (1-based; numbers skipped before it are kept as
-    /// empty lines). Returns false when the capture would exceed the limit.
-    mutating func append(_ line: [UInt8], number: Int) -> Bool {
-        guard bytes.count + line.count <= Self.maximumBytes else { return false }
-        while ends.count < number - 1 { ends.append(UInt32(bytes.count)) }
-        bytes += line
-        ends.append(UInt32(bytes.count))
-        return true
-    }
-
-    subscript(number: Int) -> [UInt8] {
-        get {
-            if let text = edited[number] { return text }
-            guard number >= 1, number <= ends.count else { return [] }
-            let start = number == 1 ? 0 : Int(ends[number - 2])
-            return Array(bytes[start..<Int(ends[number - 1])])
-        }
-        set { edited[number] = newValue }
-    }
-
-    func forEach(_ body: (ArraySlice<UInt8>) -> Void) {
-        var start = 0
-        for (i, end) in ends.enumerated() {
-            if let text = edited[i + 1] { body(text[...]) } else { body(bytes[start..<Int(end)]) }
-            start = Int(end)
         }
     }
 }

@@ -175,76 +175,16 @@ extension OTRTool.FragmentCommand {
             defer { out.flush() }
             let diagnostics = Diagnostics(command: "fragment split")
             let terminator = records.delimiter
-            var cache: [FragmenterKey: Fragmenter] = [:]
-
-            func split(_ record: [UInt8], location: SourceLocation) {
-                for piece in FragmentSplitInput.pieces(of: record) {
-                    switch piece {
-                    case .message(let range):
-                        split(range == record.indices ? record : Array(record[range]), offset: range.lowerBound, location: location)
-                    case .unterminated(let offset):
-                        diagnostics.report(location.description, "encoded message at byte \(offset): no closing \".\" (truncated?); not split",
-                                           status: .malformedInput)
-                    }
-                }
+            let formChoice: FragmentSplitter.FormChoice = switch form {
+            case .auto: .auto
+            case .v2: .v2
+            case .v3: .v3
             }
-
-            func split(_ message: [UInt8], offset: Int, location: SourceLocation) {
-                let header = try? MessageHeader.peek(armoured: message)
-                let chosen: FragmentForm
-                switch form {
-                case .v2: chosen = .v2
-                case .v3: chosen = .v3
-                case .auto: chosen = header?.version == 3 ? .v3 : .v2
-                }
-                var senderTag: UInt32 = 0, receiverTag: UInt32 = 0
-                if chosen == .v3 {
-                    guard let s = sender?.value ?? header?.senderInstance?.rawValue,
-                          let r = receiver?.value ?? header?.receiverInstance?.rawValue else {
-                        diagnostics.report(location.description,
-                                           "v3 fragments need instance tags: the message is not a version 3 encoded message; give --sender and --receiver",
-                                           status: .usage)
-                        return
-                    }
-                    senderTag = s
-                    receiverTag = r
-                }
-                let key = FragmenterKey(form: chosen, sender: senderTag, receiver: receiverTag)
-                do {
-                    let fragmenter: Fragmenter
-                    if let cached = cache[key] {
-                        fragmenter = cached
-                    } else {
-                        if maximumSize < Fragmenter.minimumMessageSize(chosen) {
-                            diagnostics.report(location.description,
-                                               "--size \(maximumSize) leaves no room for a piece in \(chosen) fragments (at least \(Fragmenter.minimumMessageSize(chosen)))\(header?.version == 3 && form == .auto ? ", which this version 3 message takes" : "")",
-                                               status: .usage)
-                            return
-                        }
-                        fragmenter = try Fragmenter(form: chosen, senderInstance: senderTag, receiverInstance: receiverTag,
-                                                    maximumMessageSize: maximumSize, padded: !unpadded)
-                        if cache.count > 64 { cache.removeAll() }
-                        cache[key] = fragmenter
-                    }
-                    let count = try fragmenter.plan(message)
-                    var k = 0
-                    try fragmenter.forEachFragment(of: message) { fragment in
-                        k += 1
-                        if output.json {
-                            out.writeLine(FragmentReport.splitJSON(location: location, offset: offset, fragment: Array(fragment),
-                                                                   k: count == 1 ? nil : k, n: count == 1 ? nil : count,
-                                                                   form: chosen, sender: senderTag, receiver: receiverTag).render())
-                        } else {
-                            out.write(bytes: fragment)
-                            out.write(bytes: [terminator])
-                        }
-                    }
-                } catch let error as OTRError {
-                    diagnostics.report(location.description, error.description, status: .malformedInput)
-                } catch {
-                    diagnostics.report(location.description, "\(error)", status: .software)
-                }
-            }
+            let splitter = FragmentSplitter(options: .init(form: formChoice, sender: sender?.value, receiver: receiver?.value,
+                                                           maximumSize: maximumSize, padded: !unpadded, json: output.json,
+                                                           terminator: terminator),
+                                            out: out, diagnostics: diagnostics)
+            func split(_ record: [UInt8], location: SourceLocation) { splitter.split(record, location: location) }
 
             if whole {
                 for source in input.sources {
