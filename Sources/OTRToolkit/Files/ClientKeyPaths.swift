@@ -33,14 +33,8 @@ public enum ClientKeyPaths {
         var st = stat()
         guard path.withArgumentCString({ stat($0, &st) }) == 0 else { return nil }
         for directory in clientDirectories() {
-            guard let dir = directory.withArgumentCString({ opendir($0) }) else { continue }
-            defer { closedir(dir) }
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    raw.withMemoryRebound(to: UInt8.self) { ArgumentBytes.string(from: UnsafeBufferPointer(rebasing: $0.prefix(while: { $0 != 0 }))) }
-                }
-                if name == "." || name == ".." { continue }
-                let full = "\(directory)/\(name)"
+            for name in SecureFileWriter.entryNames(in: directory) {
+                let full = directory + "/" + name.withUnsafeBufferPointer { ArgumentBytes.string(from: $0) }
                 var other = stat()
                 if full.withArgumentCString({ stat($0, &other) }) == 0, other.st_mode & S_IFMT == S_IFREG,
                    other.st_dev == st.st_dev, other.st_ino == st.st_ino {

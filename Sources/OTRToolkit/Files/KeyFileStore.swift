@@ -11,9 +11,14 @@ public enum KeyFileStore {
     /// The key file at `path`, or an empty one when none exists yet.
     public static func loadPrivateKeys(_ path: String, diagnostics: Diagnostics) throws -> (file: PrivateKeyFile, existed: Bool) {
         guard SecureFileWriter.exists(path) else { return (PrivateKeyFile(), false) }
-        let bytes = try readFile(path, diagnostics: diagnostics)
+        return (try parsePrivateKeys(try readFile(path, diagnostics: diagnostics), path: path, diagnostics: diagnostics), true)
+    }
+
+    /// A key file's bytes read; one that does not parse stops the run, so
+    /// that rewriting it never drops what was in it.
+    private static func parsePrivateKeys(_ bytes: [UInt8], path: String, diagnostics: Diagnostics) throws -> PrivateKeyFile {
         do {
-            return (try PrivateKeyFile(parsing: bytes), true)
+            return try PrivateKeyFile(parsing: bytes)
         } catch let error as OTRError {
             throw diagnostics.fatal(path.argumentText, "\(error); the file is left unchanged", status: .malformedInput)
         }
@@ -33,11 +38,16 @@ public enum KeyFileStore {
     private static func load<File, Problem>(_ path: String, empty: File, parse: ([UInt8]) -> (File, [Problem]),
                                             diagnostics: Diagnostics) throws -> (File, Bool) {
         guard SecureFileWriter.exists(path) else { return (empty, false) }
-        let (file, problems) = parse(try readFile(path, diagnostics: diagnostics))
+        return (try parseLines(try readFile(path, diagnostics: diagnostics), parse: parse, path: path, diagnostics: diagnostics), true)
+    }
+
+    private static func parseLines<File, Problem>(_ bytes: [UInt8], parse: ([UInt8]) -> (File, [Problem]), path: String,
+                                                  diagnostics: Diagnostics) throws -> File {
+        let (file, problems) = parse(bytes)
         if let first = problems.first {
             throw diagnostics.fatal(path.argumentText, "\(first); the file is left unchanged", status: .malformedInput)
         }
-        return (file, true)
+        return file
     }
 
     public static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
@@ -54,12 +64,7 @@ public enum KeyFileStore {
     public static func updatePrivateKeys(_ path: String, diagnostics: Diagnostics,
                                          _ change: (inout PrivateKeyFile) throws -> Bool) throws {
         try update(path, secret: true, diagnostics: diagnostics) { current -> SecureBytes? in
-            var file = PrivateKeyFile()
-            if let current {
-                do { file = try PrivateKeyFile(parsing: current) } catch let error as OTRError {
-                    throw diagnostics.fatal(path.argumentText, "\(error); the file is left unchanged", status: .malformedInput)
-                }
-            }
+            var file = try current.map { try parsePrivateKeys($0, path: path, diagnostics: diagnostics) } ?? PrivateKeyFile()
             guard try change(&file) else { return nil }
             return try serialise(file, diagnostics: diagnostics)
         }
@@ -91,14 +96,7 @@ public enum KeyFileStore {
                                                    diagnostics: Diagnostics, change: (inout File) throws -> Bool,
                                                    serialise: (File) throws -> [UInt8]) throws {
         try update(path, secret: false, diagnostics: diagnostics) { current -> [UInt8]? in
-            var file = empty
-            if let current {
-                let (parsed, problems) = parse(current)
-                if let first = problems.first {
-                    throw diagnostics.fatal(path.argumentText, "\(first); the file is left unchanged", status: .malformedInput)
-                }
-                file = parsed
-            }
+            var file = try current.map { try parseLines($0, parse: parse, path: path, diagnostics: diagnostics) } ?? empty
             guard try change(&file) else { return nil }
             do { return try serialise(file) } catch {
                 throw diagnostics.fatal(path.argumentText, "\(error)", status: .usage)

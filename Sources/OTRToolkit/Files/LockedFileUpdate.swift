@@ -48,9 +48,12 @@ public enum LockedFileUpdate {
                 return
             case .present(let fd, let status):
                 defer { close(fd) }
+                // Checked again on the file now locked (`lock` checked the
+                // path before opening it, so as not to block on a FIFO).
                 try checkReplaceable(status, path: target)
                 SecureFileWriter.removeStaleTemporaries(of: target)
-                var current = try readAll(fd, path: path, limit: limit)
+                var current = try FileContents.read(descriptor: fd, name: path.argumentText, limit: limit,
+                                                    refusal: "; the file is left unchanged")
                 defer { current.wipe() }
                 guard let bytes = try transform(current) else { return }
                 try SecureFileWriter.commit(bytes, to: target, replacing: status, secret: secret)
@@ -125,26 +128,6 @@ public enum LockedFileUpdate {
         if st.st_mode & S_IWUSR == 0 {
             let mode = String(st.st_mode & 0o7777, radix: 8)
             throw Failure(description: "\(path.argumentText) is read-only (mode 0\(mode)); the file is left unchanged", status: .cannotCreate)
-        }
-    }
-
-    private static func readAll(_ fd: Int32, path: String, limit: Int) throws -> [UInt8] {
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 14)
-        defer { chunk.wipe() }
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "reading \(path.argumentText): \(errnoText())", status: .ioError)
-            }
-            if n == 0 { return out }
-            out += chunk[0..<n]
-            if out.count > limit {
-                out.wipe()
-                throw Failure(description: "\(path.argumentText) is larger than \(limit) bytes; not a key or fingerprint file; the file is left unchanged",
-                              status: .malformedInput)
-            }
         }
     }
 

@@ -78,15 +78,7 @@ public enum SecureFileWriter {
     static func removeStaleTemporaries(of target: String) {
         let directory = parentDirectory(of: target)
         let prefix = Array(".\(baseName(of: target)).tmp-".argumentBytes)
-        guard let dir = directory.withArgumentCString({ opendir($0) }) else { return }
-        defer { closedir(dir) }
-        var stale: [[UInt8]] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix(while: { $0 != 0 }))
-            }
-            if name.count == prefix.count + 6, name.starts(with: prefix) { stale.append(name) }
-        }
+        let stale = entryNames(in: directory).filter { $0.count == prefix.count + 6 && $0.starts(with: prefix) }
         for name in stale {
             let full = directory.argumentBytes + [UInt8(ascii: "/")] + name + [0]
             var st = stat()
@@ -94,6 +86,19 @@ public enum SecureFileWriter {
             guard full.cString.withUnsafeBufferPointer({ lstat($0.baseAddress!, &st) }) == 0, st.st_mode & S_IFMT == S_IFREG else { continue }
             _ = full.cString.withUnsafeBufferPointer { unlink($0.baseAddress!) }
         }
+    }
+
+    /// The names in `directory` (without "." and ".."), as bytes; none
+    /// when it cannot be read.
+    static func entryNames(in directory: String) -> [[UInt8]] {
+        guard let dir = directory.withArgumentCString({ opendir($0) }) else { return [] }
+        defer { closedir(dir) }
+        var names: [[UInt8]] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            if name != [0x2e] && name != [0x2e, 0x2e] { names.append(name) }
+        }
+        return names
     }
 
     static func baseName(of path: String) -> String {
@@ -157,10 +162,7 @@ public enum SecureFileWriter {
 /// than `limit` bytes without reading further: a hostile 1 GB file costs
 /// `limit` bytes of memory, not a gigabyte.
 public enum FileContents {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-        public let status: ExitStatus
-    }
+    public typealias Failure = SecureFileWriter.Failure
 
     public static func read(_ path: String, limit: Int) throws -> [UInt8] {
         let fd: Int32
@@ -169,22 +171,32 @@ public enum FileContents {
         case .failure(let failure): throw Failure(description: failure.description, status: failure.status)
         }
         defer { InputFile.close(fd) }
+        return try read(descriptor: fd, name: displayName(path), limit: limit)
+    }
+
+    /// Reads `fd` to its end, refusing more than `limit` bytes; `name`
+    /// names it in errors, and `refusal` follows the one for its size.
+    /// What was read of a refused file is wiped (key files hold secrets).
+    public static func read(descriptor fd: Int32, name: String, limit: Int, refusal: String = "") throws -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        defer { chunk.wipe() }
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw Failure(description: "reading \(displayName(path)): \(errnoText())", status: .ioError)
+                let reason = errnoText()
+                out.wipe()
+                throw Failure(description: "reading \(name): \(reason)", status: .ioError)
             }
-            if n == 0 { break }
+            if n == 0 { return out }
             out += chunk[0..<n]
             if out.count > limit {
-                throw Failure(description: "\(displayName(path)) is larger than \(limit) bytes; not a key or fingerprint file",
+                out.wipe()
+                throw Failure(description: "\(name) is larger than \(limit) bytes; not a key or fingerprint file\(refusal)",
                               status: .malformedInput)
             }
         }
-        return out
     }
 
     public static func displayName(_ path: String) -> String { InputFile.name(path) }
