@@ -9,6 +9,15 @@ struct FileSafetyTests {
         try Tool.run(["keygen", "--account", account, "--protocol", "prpl-jabber", "--seed", account] + arguments)
     }
 
+    /// A directory holding a key file with one account, and its bytes.
+    private static func keyFile(_ label: String) throws -> (dir: TemporaryDirectory, keys: String, before: Data) {
+        let dir = try TemporaryDirectory(label)
+        let keys = dir.path("keys")
+        let made = try keygen("a@x", ["--key-file", keys])
+        try #require(made.status == 0, "\(made.err)")
+        return (dir, keys, try Data(contentsOf: URL(fileURLWithPath: keys)))
+    }
+
     private static func temporaries(in dir: TemporaryDirectory) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains(".tmp-") }
     }
@@ -74,11 +83,8 @@ struct FileSafetyTests {
     }
 
     @Test("a read-only file and a FIFO are refused with 73 before any key is made, and left unchanged")
-    func readOnlyAndLinkedRefused() throws {
-        let dir = try TemporaryDirectory("read-only")
-        let keys = dir.path("keys")
-        #expect(try Self.keygen("a@x", ["--key-file", keys]).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: keys))
+    func readOnlyAndIrregularRefused() throws {
+        let (dir, keys, before) = try Self.keyFile("read-only")
         #expect(chmod(keys, 0o444) == 0)
         let readOnly = try Self.keygen("b@x", ["--key-file", keys])
         #expect(readOnly.status == 73)
@@ -122,10 +128,7 @@ struct FileSafetyTests {
 
     @Test("a write killed by INT, TERM or HUP leaves no temporary file and the old file in place", arguments: ["INT", "TERM", "HUP"])
     func interruptedWrite(signal: String) throws {
-        let dir = try TemporaryDirectory("interrupted")
-        let keys = dir.path("keys")
-        #expect(try Self.keygen("a@x", ["--key-file", keys]).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: keys))
+        let (dir, keys, before) = try Self.keyFile("interrupted")
         // strace delivers the signal as the new file is fsync'd: written
         // whole, holding both private keys, not yet renamed into place.
         // The test runner starts children with most signals blocked; python
@@ -145,9 +148,7 @@ struct FileSafetyTests {
 
     @Test("the next rewrite removes a temporary file a killed run left, and nothing else")
     func staleTemporaryRemoved() throws {
-        let dir = try TemporaryDirectory("stale")
-        let keys = dir.path("keys")
-        #expect(try Self.keygen("a@x", ["--key-file", keys]).status == 0)
+        let (dir, keys, _) = try Self.keyFile("stale")
         let stale = try dir.write(".keys.tmp-Ab3xZ9", "(privkeys (account (name \"old\")))")
         let others = [try dir.write(".other.tmp-Ab3xZ9", "x"), try dir.write(".keys.tmp-Ab3xZ9.bak", "x"),
                       try dir.write(".keys.tmp-short", "x")]
@@ -159,10 +160,7 @@ struct FileSafetyTests {
 
     @Test("convert-key --replace replaces only a python-potr key, never a file of another format")
     func potrOutputReplacesOnlyAPotrKey() throws {
-        let dir = try TemporaryDirectory("potr-replace")
-        let libotrKeys = dir.path("keys")
-        #expect(try Self.keygen("a@x", ["--key-file", libotrKeys]).status == 0)
-        let before = try Data(contentsOf: URL(fileURLWithPath: libotrKeys))
+        let (dir, libotrKeys, before) = try Self.keyFile("potr-replace")
         let refused = try Tool.run(["convert-key", "--to", "potr", libotrKeys, "--output", libotrKeys, "--replace"])
         #expect(refused.status == 2, "\(refused.err)")
         #expect(refused.err.contains("is not a python-potr key"), "\(refused.err)")
