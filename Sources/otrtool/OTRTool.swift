@@ -93,9 +93,9 @@ struct OTRTool: ParsableCommand {
             try command.run()
         } catch let exit as ExitCodeError {
             status = exit.status.rawValue
-        } catch let error as SecretError {
-            writeStandardError("otrtool: \(error.description)")
-            status = error.status.rawValue
+        } catch let problem as Problem {
+            writeStandardError("otrtool: \(problem)")
+            status = problem.status.rawValue
         } catch {
             status = report(error)
         }

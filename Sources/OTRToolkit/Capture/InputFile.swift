@@ -11,22 +11,17 @@ import OTR
 /// directory), is status 66, and the command goes on with the next one;
 /// a read that fails once reading has begun is status 74.
 public enum InputFile {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-        public let status: ExitStatus
-    }
-
     /// The descriptor to read `path` from ("-" is standard input, left
     /// open by `close`).
-    public static func open(_ path: String) -> Result<Int32, Failure> {
+    public static func open(_ path: String) -> Result<Int32, Problem> {
         let fd = path == "-" ? 0 : path.withArgumentCString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else {
-            return .failure(Failure(description: "cannot open \(name(path)): \(errnoText())", status: .noInput))
+            return .failure(Problem("cannot open \(name(path)): \(errnoText())", status: .noInput))
         }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
             close(fd)
-            return .failure(Failure(description: "cannot open \(name(path)): \(String(cString: strerror(EISDIR)))",
+            return .failure(Problem("cannot open \(name(path)): \(String(cString: strerror(EISDIR)))",
                                     status: .noInput))
         }
         return .success(fd)

@@ -7,16 +7,11 @@ import OTR
 
 /// Reads a whole source for `split --whole`, within the line limit.
 public enum WholeInput {
-    public struct Problem: Error {
-        public let message: String
-        public let status: ExitStatus
-    }
-
     public static func read(_ source: String, limit: Int) -> Result<[UInt8], Problem> {
         let fd: Int32
         switch InputFile.open(source) {
         case .success(let opened): fd = opened
-        case .failure(let failure): return .failure(Problem(message: failure.description, status: failure.status))
+        case .failure(let failure): return .failure(Problem(failure.description, status: failure.status))
         }
         defer { InputFile.close(fd) }
         var bytes: [UInt8] = []
@@ -25,12 +20,12 @@ public enum WholeInput {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                return .failure(Problem(message: "reading \(InputFile.name(source)): \(String(cString: strerror(errno)))", status: .ioError))
+                return .failure(Problem("reading \(InputFile.name(source)): \(String(cString: strerror(errno)))", status: .ioError))
             }
             if n == 0 { break }
             bytes += chunk[0..<n]
             if bytes.count > limit + 2 {
-                return .failure(Problem(message: "\(InputFile.name(source)) holds more than --max-line-length \(limit) bytes; skipped",
+                return .failure(Problem("\(InputFile.name(source)) holds more than --max-line-length \(limit) bytes; skipped",
                                         status: .malformedInput))
             }
         }

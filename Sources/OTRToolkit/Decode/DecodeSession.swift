@@ -29,18 +29,13 @@ public final class DecodeSession {
 
     private func emit(_ entry: Entry) {
         for problem in entry.problems {
-            diagnostics.report(entry.location.description, problem.text, status: problem.status)
+            diagnostics.report(entry.location.description, problem.description, status: problem.status)
         }
         if json {
             out.writeLine(report.json(entry))
         } else {
             report.writeHuman(entry, to: out)
         }
-    }
-
-    public struct Problem {
-        public var text: String
-        public var status: ExitStatus
     }
 
     /// One reported item: the item as the capture reader read it, its
@@ -69,19 +64,19 @@ public final class DecodeSession {
                 entry.problems = problems(analysis, of: message)
                 entry.analysis = consume analysis
             } else {
-                entry.problems.append(Problem(text: "encoded message at byte \(item.offset): \(failure ?? "unreadable")",
+                entry.problems.append(Problem("encoded message at byte \(item.offset): \(failure ?? "unreadable")",
                                               status: .malformedInput))
             }
         case .unterminated:
-            entry.problems.append(Problem(text: "encoded message at byte \(item.offset): no closing \".\" (truncated?)",
+            entry.problems.append(Problem("encoded message at byte \(item.offset): no closing \".\" (truncated?)",
                                           status: .malformedInput))
         case .query(let q, _, _):
             for v in q.violations {
-                entry.problems.append(Problem(text: "query message at byte \(item.offset): \(v)", status: .malformedInput))
+                entry.problems.append(Problem("query message at byte \(item.offset): \(v)", status: .malformedInput))
             }
         case .whitespaceTag(let t, _, _):
             for v in t.violations {
-                entry.problems.append(Problem(text: "whitespace tag at byte \(item.offset): \(v)", status: .malformedInput))
+                entry.problems.append(Problem("whitespace tag at byte \(item.offset): \(v)", status: .malformedInput))
             }
         case .fragment, .error, .unrecognised, .plaintext:
             break
@@ -96,24 +91,24 @@ public final class DecodeSession {
         let macFailed = a.data?.macValid == false
         guard !a.violations.isEmpty || macFailed || a.ake != nil else { return [] }
         let name = "\(message.name) message"
-        var problems: [Problem] = a.violations.map { Problem(text: "\(name): \($0)", status: .malformedInput) }
+        var problems: [Problem] = a.violations.map { Problem("\(name): \($0)", status: .malformedInput) }
         if macFailed {
-            problems.append(Problem(text: "\(name): MAC does not verify with any given or derived key", status: .checkFailed))
+            problems.append(Problem("\(name): MAC does not verify with any given or derived key", status: .checkFailed))
         }
         if let ake = a.ake {
             if let opening = ake.opening, !opening.hashMatches {
-                problems.append(Problem(text: "\(name): revealed key does not open the D-H Commit to its hashed g^x",
+                problems.append(Problem("\(name): revealed key does not open the D-H Commit to its hashed g^x",
                                         status: .checkFailed))
             }
             if let check = ake.signatureCheck {
                 if !check.macValid {
-                    problems.append(Problem(text: "\(name): MAC of the encrypted signature does not verify", status: .checkFailed))
+                    problems.append(Problem("\(name): MAC of the encrypted signature does not verify", status: .checkFailed))
                 }
                 if let problem = check.problem {
-                    problems.append(Problem(text: "\(name): encrypted signature does not decrypt to a signed part: \(problem)",
+                    problems.append(Problem("\(name): encrypted signature does not decrypt to a signed part: \(problem)",
                                             status: .checkFailed))
                 } else if !check.signatureValid {
-                    problems.append(Problem(text: "\(name): signature does not verify", status: .checkFailed))
+                    problems.append(Problem("\(name): signature does not verify", status: .checkFailed))
                 }
             }
         }

@@ -43,6 +43,29 @@ public final class FragmentSplitter {
         self.diagnostics = diagnostics
     }
 
+    /// Splits each line of `lines` (records ending at the terminator).
+    public func split(lines: InputLines) {
+        lines.forEach(diagnostics: diagnostics) { location, line in split(line, location: location) }
+    }
+
+    /// Splits each of `sources` read whole (within `limit` bytes), less one
+    /// trailing terminator (and the CR before a newline).
+    public func split(wholeSources sources: [String], limit: Int) {
+        let terminator = options.terminator
+        for source in sources {
+            switch WholeInput.read(source, limit: limit) {
+            case .success(var bytes):
+                if bytes.last == terminator {
+                    bytes.removeLast()
+                    if terminator == 0x0a, bytes.last == 0x0d { bytes.removeLast() }
+                }
+                split(bytes, location: SourceLocation(source: source, line: 1))
+            case .failure(let problem):
+                diagnostics.report(nil, problem)
+            }
+        }
+    }
+
     /// Splits every encoded message in `record` (a line, or a whole input).
     public func split(_ record: [UInt8], location: SourceLocation) {
         for piece in FragmentSplitInput.pieces(of: record) {

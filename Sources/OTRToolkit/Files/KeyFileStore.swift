@@ -53,7 +53,7 @@ public enum KeyFileStore {
     public static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
         do {
             return try FileContents.read(path, limit: maximumSize)
-        } catch let failure as FileContents.Failure {
+        } catch let failure as Problem {
             throw diagnostics.fatal(nil, failure.description, status: failure.status)
         }
     }
@@ -108,7 +108,7 @@ public enum KeyFileStore {
                                                          _ transform: ([UInt8]?) throws -> Output?) throws {
         do {
             try LockedFileUpdate.update(path, limit: maximumSize, secret: secret, transform)
-        } catch let failure as LockedFileUpdate.Failure {
+        } catch let failure as Problem {
             throw diagnostics.fatal(nil, failure.description, status: failure.status)
         }
     }
@@ -117,7 +117,7 @@ public enum KeyFileStore {
     public static func checkTarget(_ path: String, option: String, diagnostics: Diagnostics) throws {
         do {
             try SecureFileWriter.checkTarget(path, option: option)
-        } catch let failure as SecureFileWriter.Failure {
+        } catch let failure as Problem {
             throw diagnostics.fatal(nil, failure.description, status: failure.status)
         }
     }

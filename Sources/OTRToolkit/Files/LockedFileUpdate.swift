@@ -25,8 +25,6 @@ import OTR
 ///   temporary file is removed on INT, TERM and HUP, and a stale one a
 ///   killed run left is removed by the next rewrite.
 public enum LockedFileUpdate {
-    public typealias Failure = SecureFileWriter.Failure
-
     /// Runs `transform` on the contents of `path` (nil when it does not
     /// exist) while holding the lock, and writes what it returns; nil
     /// leaves the file as it is. A file over `limit` bytes is refused.
@@ -60,7 +58,7 @@ public enum LockedFileUpdate {
                 return
             }
         }
-        throw Failure(description: "\(path.argumentText) keeps being replaced by another program; left alone", status: .cannotCreate)
+        throw Problem("\(path.argumentText) keeps being replaced by another program; left alone", status: .cannotCreate)
     }
 
     private enum Locked {
@@ -73,13 +71,13 @@ public enum LockedFileUpdate {
         var st = stat()
         if target.withArgumentCString({ lstat($0, &st) }) == 0 {
             if st.st_mode & S_IFMT == S_IFDIR {
-                throw Failure(description: "cannot create \(target.argumentText): \(String(cString: strerror(EISDIR)))", status: .cannotCreate)
+                throw Problem("cannot create \(target.argumentText): \(String(cString: strerror(EISDIR)))", status: .cannotCreate)
             }
             try checkReplaceable(st, path: target)
             let fd = target.withArgumentCString { open($0, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
             if fd < 0 {
                 if errno == ENOENT || errno == ELOOP { return .retry }
-                throw Failure(description: "cannot open \(target.argumentText): \(errnoText())", status: .noInput)
+                throw Problem("cannot open \(target.argumentText): \(errnoText())", status: .noInput)
             }
             try exclusiveLock(fd, name: target)
             // The path may name another file by now: the one we waited on
@@ -93,11 +91,11 @@ public enum LockedFileUpdate {
             return .present(fd: fd, status: held)
         }
         guard errno == ENOENT else {
-            throw Failure(description: "cannot create \(target.argumentText): \(errnoText())", status: .cannotCreate)
+            throw Problem("cannot create \(target.argumentText): \(errnoText())", status: .cannotCreate)
         }
         let fd = directory.withArgumentCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard fd >= 0 else {
-            throw Failure(description: "cannot create \(target.argumentText): \(errnoText())", status: .cannotCreate)
+            throw Problem("cannot create \(target.argumentText): \(errnoText())", status: .cannotCreate)
         }
         try exclusiveLock(fd, name: directory)
         if target.withArgumentCString({ lstat($0, &st) }) == 0 {
@@ -112,7 +110,7 @@ public enum LockedFileUpdate {
             if errno == EINTR { continue }
             let reason = errnoText()
             close(fd)
-            throw Failure(description: "cannot lock \(name.argumentText): \(reason)", status: .cannotCreate)
+            throw Problem("cannot lock \(name.argumentText): \(reason)", status: .cannotCreate)
         }
     }
 
@@ -123,11 +121,11 @@ public enum LockedFileUpdate {
     /// makes the change atomic).
     static func checkReplaceable(_ st: stat, path: String) throws {
         guard st.st_mode & S_IFMT == S_IFREG else {
-            throw Failure(description: "\(path.argumentText) is not a regular file; the file is left unchanged", status: .cannotCreate)
+            throw Problem("\(path.argumentText) is not a regular file; the file is left unchanged", status: .cannotCreate)
         }
         if st.st_mode & S_IWUSR == 0 {
             let mode = String(st.st_mode & 0o7777, radix: 8)
-            throw Failure(description: "\(path.argumentText) is read-only (mode 0\(mode)); the file is left unchanged", status: .cannotCreate)
+            throw Problem("\(path.argumentText) is read-only (mode 0\(mode)); the file is left unchanged", status: .cannotCreate)
         }
     }
 
@@ -146,6 +144,6 @@ public enum LockedFileUpdate {
             let link = buffer.withUnsafeBufferPointer { ArgumentBytes.string(from: UnsafeBufferPointer(rebasing: $0[0..<n])) }
             current = link.hasPrefix("/") ? link : SecureFileWriter.parentDirectory(of: current) + "/" + link
         }
-        throw Failure(description: "\(path.argumentText): \(String(cString: strerror(ELOOP))); the file is left unchanged", status: .cannotCreate)
+        throw Problem("\(path.argumentText): \(String(cString: strerror(ELOOP))); the file is left unchanged", status: .cannotCreate)
     }
 }

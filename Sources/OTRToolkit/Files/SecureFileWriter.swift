@@ -11,11 +11,6 @@ import OTR
 /// the secret is never readable by others, even for a moment. Callers go
 /// through `LockedFileUpdate`, which holds the file's lock meanwhile.
 public enum SecureFileWriter {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-        public let status: ExitStatus
-    }
-
     /// Puts `bytes` in place at `target` (symbolic links already
     /// resolved) while the caller holds the lock: `replacing` is the
     /// status of the file replaced, whose owner, group and mode the new
@@ -36,31 +31,31 @@ public enum SecureFileWriter {
             if let old, old.st_uid != geteuid() || old.st_gid != getegid() {
                 // Before the mode: chown(2) may clear set-id bits.
                 guard fchown(temporary.fd, old.st_uid, old.st_gid) == 0 else {
-                    throw Failure(description: "cannot keep the owner (\(old.st_uid):\(old.st_gid)) of \(target.argumentText): \(errnoText()); the file is left unchanged",
+                    throw Problem("cannot keep the owner (\(old.st_uid):\(old.st_gid)) of \(target.argumentText): \(errnoText()); the file is left unchanged",
                                   status: .cannotCreate)
                 }
             }
             let mode = old.map { secret ? 0o600 : $0.st_mode & 0o7777 } ?? 0o600
             guard fchmod(temporary.fd, mode) == 0 else {
-                throw Failure(description: "cannot set mode 0\(String(mode, radix: 8)) on \(temporary.shown): \(errnoText())", status: .cannotCreate)
+                throw Problem("cannot set mode 0\(String(mode, radix: 8)) on \(temporary.shown): \(errnoText())", status: .cannotCreate)
             }
             let failure = bytes.withUnsafeBytes { StandardStreams.writeAll(temporary.fd, $0) }
             if let failure {
-                throw Failure(description: "writing \(temporary.shown): \(String(cString: strerror(failure))); the file is left unchanged", status: .ioError)
+                throw Problem("writing \(temporary.shown): \(String(cString: strerror(failure))); the file is left unchanged", status: .ioError)
             }
             guard fsync(temporary.fd) == 0 else {
-                throw Failure(description: "fsync \(temporary.shown): \(errnoText()); the file is left unchanged", status: .ioError)
+                throw Problem("fsync \(temporary.shown): \(errnoText()); the file is left unchanged", status: .ioError)
             }
         }
         let name = target.argumentBytes + [0]
         if old != nil {
             guard rename(temporary.name, name.cString) == 0 else {
-                throw Failure(description: "cannot replace \(target.argumentText): \(errnoText())", status: .cannotCreate)
+                throw Problem("cannot replace \(target.argumentText): \(errnoText())", status: .cannotCreate)
             }
         } else {
             guard link(temporary.name, name.cString) == 0 else {
                 let reason = errno == EEXIST ? "it already exists" : errnoText()
-                throw Failure(description: "cannot create \(target.argumentText): \(reason)", status: .cannotCreate)
+                throw Problem("cannot create \(target.argumentText): \(reason)", status: .cannotCreate)
             }
             unlink(temporary.name)
         }
@@ -111,13 +106,13 @@ public enum SecureFileWriter {
     /// root or on a read-only file system).
     public static func checkTarget(_ path: String, option: String) throws {
         guard !path.isEmpty else {
-            throw Failure(description: "\(option) needs a file name, not an empty one", status: .usage)
+            throw Problem("\(option) needs a file name, not an empty one", status: .usage)
         }
         let target = try LockedFileUpdate.resolveLinks(path)
         var st = stat()
         if target.withArgumentCString({ lstat($0, &st) }) == 0 {
             if st.st_mode & S_IFMT == S_IFDIR {
-                throw Failure(description: "cannot create \(path.argumentText): \(String(cString: strerror(EISDIR)))",
+                throw Problem("cannot create \(path.argumentText): \(String(cString: strerror(EISDIR)))",
                               status: .cannotCreate)
             }
             try LockedFileUpdate.checkReplaceable(st, path: path)
@@ -134,7 +129,7 @@ public enum SecureFileWriter {
         var template = ("\(directory)/.\(base).tmp-XXXXXX").argumentBytes.map { CChar(bitPattern: $0) } + [0]
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw Failure(description: "cannot create a temporary file in \(directory.argumentText): \(errnoText())",
+            throw Problem("cannot create a temporary file in \(directory.argumentText): \(errnoText())",
                           status: .cannotCreate)
         }
         let shown = template.withUnsafeBufferPointer { buffer in
@@ -162,13 +157,11 @@ public enum SecureFileWriter {
 /// than `limit` bytes without reading further: a hostile 1 GB file costs
 /// `limit` bytes of memory, not a gigabyte.
 public enum FileContents {
-    public typealias Failure = SecureFileWriter.Failure
-
     public static func read(_ path: String, limit: Int) throws -> [UInt8] {
         let fd: Int32
         switch InputFile.open(path) {
         case .success(let opened): fd = opened
-        case .failure(let failure): throw Failure(description: failure.description, status: failure.status)
+        case .failure(let failure): throw Problem(failure.description, status: failure.status)
         }
         defer { InputFile.close(fd) }
         return try read(descriptor: fd, name: displayName(path), limit: limit)
@@ -187,13 +180,13 @@ public enum FileContents {
                 if errno == EINTR { continue }
                 let reason = errnoText()
                 out.wipe()
-                throw Failure(description: "reading \(name): \(reason)", status: .ioError)
+                throw Problem("reading \(name): \(reason)", status: .ioError)
             }
             if n == 0 { return out }
             out += chunk[0..<n]
             if out.count > limit {
                 out.wipe()
-                throw Failure(description: "\(name) is larger than \(limit) bytes; not a key or fingerprint file\(refusal)",
+                throw Problem("\(name) is larger than \(limit) bytes; not a key or fingerprint file\(refusal)",
                               status: .malformedInput)
             }
         }
@@ -207,12 +200,4 @@ public func errnoText() -> String { String(cString: strerror(errno)) }
 extension [UInt8] {
     /// NUL-terminated bytes as the C string the system calls take.
     public var cString: [CChar] { map { CChar(bitPattern: $0) } }
-}
-
-extension Diagnostics {
-    /// Reports a problem that ends the run and returns the error to throw.
-    public func fatal(_ location: String?, _ message: String, status: ExitStatus) -> ExitCodeError {
-        report(location, message, status: status)
-        return ExitCodeError(self.status)
-    }
 }

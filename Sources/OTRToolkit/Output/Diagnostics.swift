@@ -35,11 +35,32 @@ public final class Diagnostics {
         writeStandardError(prefix + message)
     }
 
+    /// Reports `error` at `location`, after `context` (what was being
+    /// read) if given, with the status `ExitStatus(for:)` gives it.
+    public func report(_ location: String?, _ error: any Error, context: String? = nil) {
+        report(location, context.map { "\($0): \(error)" } ?? "\(error)", status: ExitStatus(for: error))
+    }
+
     /// Ends the run with the collected status.
     public func finish() throws {
         if status != .success {
             throw ExitCodeError(status)
         }
+    }
+}
+
+extension Diagnostics {
+    /// Reports a problem that ends the run and returns the error to throw.
+    public func fatal(_ location: String?, _ message: String, status: ExitStatus) -> ExitCodeError {
+        report(location, message, status: status)
+        return ExitCodeError(self.status)
+    }
+
+    /// Reports `error`, which ends the run, as `report(_:_:context:)`
+    /// does, and returns the error to throw.
+    public func fatal(_ location: String?, _ error: any Error, context: String? = nil) -> ExitCodeError {
+        report(location, error, context: context)
+        return ExitCodeError(self.status)
     }
 }
 

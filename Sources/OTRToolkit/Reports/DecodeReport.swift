@@ -73,7 +73,7 @@ public struct DecodeReport {
             fields.append(("reassembled", .object([("fragments", .int(r.fragmentCount)), ("first_line", .int(r.firstPosition)),
                                                    ("last_line", .int(r.lastPosition))])))
         }
-        let problems = entry.problems.map(\.text)
+        let problems = entry.problems.map(\.description)
         if !problems.isEmpty, case .encoded = entry.item.kind, entry.analysis == nil {
             fields.append(("error", .string(problems[0])))
         }

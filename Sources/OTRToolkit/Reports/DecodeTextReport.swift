@@ -69,7 +69,7 @@ extension DecodeReport {
             rows.append(" characters)")
         case .encoded:
             rows.append(" invalid encoded message: ")
-            TextEscaping.append(entry.problems.first?.text ?? "unreadable", style: .line, to: &rows)
+            TextEscaping.append(entry.problems.first?.description ?? "unreadable", style: .line, to: &rows)
         }
     }
 

@@ -55,13 +55,7 @@ extension OTRTool.Derive {
         }
 
         func run() throws {
-            let x = MPI(bytes: try dhPrivate.read("--dh-private"))
-            let ours: DHKeyPair
-            do {
-                ours = try DHKeyPair(privateKey: x)
-            } catch {
-                throw SecretError("--dh-private: \(dhPrivate): \(error)")
-            }
+            let ours = try dhPrivate.readDHKeyPair("--dh-private")
             let diagnostics = Diagnostics(command: "derive")
             let out = OutputSink.standardOutput()
             defer { out.flush() }
@@ -104,8 +98,7 @@ extension OTRTool.Derive {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             for source in aesKeys {
-                let aes = try source.read("--aes-key")
-                guard aes.count == 16 else { throw SecretError("--aes-key: must be 16 bytes, \(source) holds \(aes.count)") }
+                let aes = try source.read("--aes-key", count: 16)
                 let mac = DataKeys.macKey(forAESKey: aes)
                 if output.json {
                     out.writeLine(.object([("aes_key", .hex(aes.octets)), ("mac_key", .hex(mac.octets))]))

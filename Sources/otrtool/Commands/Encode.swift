@@ -108,12 +108,10 @@ extension OTRTool.Encode {
         func run() throws {
             var builder = MessageBuilder()
             if let aesKey {
-                builder.aesKey = try aesKey.read("--aes-key")
-                guard builder.aesKey?.count == 16 else { throw SecretError("--aes-key: must be 16 bytes") }
+                builder.aesKey = try aesKey.read("--aes-key", count: 16)
             }
             if let macKey {
-                builder.macKey = try macKey.read("--mac-key")
-                guard builder.macKey?.count == 20 else { throw SecretError("--mac-key: must be 20 bytes") }
+                builder.macKey = try macKey.read("--mac-key", count: 20)
             }
             let diagnostics = Diagnostics(command: "encode")
             let out = OutputSink.standardOutput()

@@ -46,14 +46,7 @@ private let allowViolationsHelp: ArgumentHelp =
 /// A D-H public value given directly in hex, or computed from a private
 /// exponent; the commands' validate() makes sure exactly one is given.
 private func dhPublicValue(secret: SecretSource?, hex: String?) throws -> MPI {
-    if let secret {
-        let x = MPI(bytes: try secret.read("--dh-private"))
-        do {
-            return try DHKeyPair(privateKey: x).publicKey
-        } catch {
-            throw SecretError("--dh-private: \(secret): \(error)")
-        }
-    }
+    if let secret { return try secret.readDHKeyPair("--dh-private").publicKey }
     return MPI(bytes: try Hex.decode(hex ?? ""))
 }
 
@@ -133,8 +126,7 @@ extension OTRTool.Encode {
 
         func run() throws {
             let value = try dhPublicValue(secret: dhPrivate, hex: gx)
-            let key = try r?.read("--r") ?? SystemRandom().bytes(16)
-            guard key.count == 16 else { throw SecretError("--r: must be 16 bytes") }
+            let key = try r?.read("--r", count: 16) ?? SystemRandom().bytes(16)
             let gxmpi = value.encoded
             let encrypted = try AESCounterMode.apply(key: key, counterTopHalf: [UInt8](repeating: 0, count: 8), gxmpi).octets
             let message = EncodedMessage.dhCommit(DHCommitMessage(header: header.header(.dhCommit), encryptedGx: encrypted,
@@ -204,32 +196,17 @@ extension OTRTool.Encode {
             guard let old = try? Hex.decode(oldMACKeys), old.count % 20 == 0 else {
                 throw ValidationError("--old-mac-keys must be hex of whole 20-byte keys")
             }
-            _ = try parsedTLVs()
-        }
-
-        func parsedTLVs() throws -> [TLV] {
-            try tlvs.map { spec in
-                let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                // TYPE in decimal or 0x hex, as session's /tlv takes it.
-                let typeText = parts.first ?? ""
-                let number = typeText.hasPrefix("0x") || typeText.hasPrefix("0X") ? UInt16(typeText.dropFirst(2), radix: 16) : UInt16(typeText)
-                guard parts.count == 2, let type = number, let value = try? Hex.decode(parts[1]), value.count <= 0xffff else {
-                    throw ValidationError("--tlv \(spec): expected TYPE:HEXVALUE with TYPE 0-65535 (decimal or 0x hex)")
-                }
-                return try TLV(type: type, checkedValue: value)
-            }
+            _ = try parseTLVs(tlvs, option: "--tlv")
         }
 
         func run() throws {
-            let aes = try aesKey.read("--aes-key")
-            guard aes.count == 16 else { throw SecretError("--aes-key: must be 16 bytes") }
-            let mac = try macKey?.read("--mac-key")
-            if let mac, mac.count != 20 { throw SecretError("--mac-key: must be 20 bytes") }
+            let aes = try aesKey.read("--aes-key", count: 16)
+            let mac = try macKey?.read("--mac-key", count: 20)
             var message = DataMessage(header: header.header(.data), flags: flags, senderKeyID: senderKeyID,
                                       recipientKeyID: recipientKeyID, nextDHKey: MPI(bytes: try Hex.decode(nextDHKey)),
                                       counter: try Hex.decode(counter), encryptedMessage: [], mac: [],
                                       oldMACKeys: try Hex.decode(oldMACKeys))
-            let plaintext = DataPlaintext(message: text.argumentBytes, tlvs: try parsedTLVs())
+            let plaintext = DataPlaintext(message: text.argumentBytes, tlvs: try parseTLVs(tlvs, option: "--tlv"))
             try message.seal(plaintext: plaintext.encoded, aesKey: aes, macKey: mac)
             let out = OutputSink.standardOutput()
             defer { out.flush() }

@@ -153,7 +153,7 @@ extension OTRTool {
         func readInput(_ path: String, diagnostics: Diagnostics) -> [UInt8]? {
             do {
                 return try FileContents.read(path, limit: KeyFileStore.maximumSize)
-            } catch let failure as FileContents.Failure {
+            } catch let failure as Problem {
                 diagnostics.report(nil, failure.description, status: failure.status)
             } catch {
                 diagnostics.report(nil, "\(error)", status: .ioError)

@@ -73,24 +73,6 @@ struct ForgeSelection: ParsableArguments {
     }
 }
 
-/// Reads a secret option that must be `count` bytes long.
-func readKey(_ source: SecretSource, _ name: String, count: Int) throws -> SecureBytes {
-    let key = try source.read(name)
-    guard key.count == count else { throw SecretError("\(name): must be \(count) bytes, \(source) holds \(key.count)") }
-    return key
-}
-
-/// Parses "TYPE:HEXVALUE" TLV options.
-func parseTLVs(_ specs: [String], option: String) throws -> [TLV] {
-    try specs.map { spec in
-        let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let type = UInt16(parts[0]), let value = try? Hex.decode(parts[1]), value.count <= 0xffff else {
-            throw ValidationError("\(option) \(spec): expected TYPE:HEXVALUE with TYPE 0-65535")
-        }
-        return try TLV(type: type, checkedValue: value)
-    }
-}
-
 extension OTRTool.Forge {
     struct Reencrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -109,7 +91,7 @@ extension OTRTool.Forge {
         @Option(help: ArgumentHelp("The new human-readable message.", valueName: "text"))
         var text: String
 
-        @Option(name: .customLong("tlv"), help: ArgumentHelp("A TLV after the text's NUL, TYPE:HEXVALUE; repeatable.", valueName: "type:hex"))
+        @Option(name: .customLong("tlv"), help: ArgumentHelp("A TLV after the text's NUL, TYPE:HEXVALUE, TYPE decimal or 0x hex; repeatable.", valueName: "type:hex"))
         var tlvs: [String] = []
 
         @Option(help: ArgumentHelp("A new counter top half, 16 hex digits (a live receiver wants it above the last one).", valueName: "hex"))
@@ -130,38 +112,15 @@ extension OTRTool.Forge {
         }
 
         func run() throws {
-            let aes = try readKey(aesKey, "--aes-key", count: 16)
-            let mac = try macKey.map { try readKey($0, "--mac-key", count: 20) }
+            let aes = try aesKey.read("--aes-key", count: 16)
+            let mac = try macKey.map { try $0.read("--mac-key", count: 20) }
             let plaintext = DataPlaintext(message: text.argumentBytes, tlvs: try parseTLVs(tlvs, option: "--tlv"))
             let newCounter = try counter.map { try Hex.decode($0) }
             let diagnostics = Diagnostics(command: "forge reencrypt")
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            for (location, captured) in selection.dataMessages(diagnostics) {
-                let verifies = (try? captured.message.verifyMAC(macKey: DataKeys.macKey(forAESKey: aes), original: captured.binary)) == true
-                if !verifies {
-                    diagnostics.report(location.description, "MAC does not verify with --aes-key (wrong key?)"
-                                       + (force ? "; forged anyway (--force)" : "; not forged, --force forges anyway"),
-                                       status: force ? .success : .checkFailed)
-                    if !force { continue }
-                }
-                do {
-                    let forged = try captured.message.reencrypted(with: plaintext, aesKey: aes, macKey: mac, counter: newCounter)
-                    let armoured = try EncodedMessage.data(forged).armoured()
-                    if output.json {
-                        var fields: [(String, JSON)] = [("line", .int(location.line)), ("forged", .string(armoured)),
-                                                        ("key_verified_original", .bool(verifies))]
-                        if verifies, let original = try? captured.message.decrypt(aesKey: aes) {
-                            fields.append(("original_plaintext", .hex(original.octets)))
-                        }
-                        out.writeLine(.object(fields))
-                    } else {
-                        out.writeLine(armoured)
-                    }
-                } catch {
-                    diagnostics.report(location.description, "\(error)", status: .malformedInput)
-                }
-            }
+            DataMessageRewrite(.reencrypt(plaintext, aesKey: aes, macKey: mac, counter: newCounter), force: force, json: output.json)
+                .apply(to: selection.dataMessages(diagnostics), out: out, diagnostics: diagnostics)
             out.flush()
             try diagnostics.finish()
         }
@@ -218,32 +177,13 @@ extension OTRTool.Forge {
         }
 
         func run() throws {
-            let mac = try readKey(macKey, "--mac-key", count: 20)
+            let mac = try macKey.read("--mac-key", count: 20)
             let (oldBytes, newBytes) = try replacement()
             let diagnostics = Diagnostics(command: "forge modify")
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            for (location, captured) in selection.dataMessages(diagnostics) {
-                let verifies = (try? captured.message.verifyMAC(macKey: mac, original: captured.binary)) == true
-                if !verifies {
-                    diagnostics.report(location.description, "MAC does not verify with --mac-key (wrong key?)"
-                                       + (force ? "; modified anyway (--force)" : "; not modified, --force modifies anyway"),
-                                       status: force ? .success : .checkFailed)
-                    if !force { continue }
-                }
-                do {
-                    let forged = try captured.message.modified(replacing: oldBytes, with: newBytes, at: offset, macKey: mac)
-                    let armoured = try EncodedMessage.data(forged).armoured()
-                    if output.json {
-                        out.writeLine(.object([("line", .int(location.line)), ("forged", .string(armoured)),
-                                               ("key_verified_original", .bool(verifies))]))
-                    } else {
-                        out.writeLine(armoured)
-                    }
-                } catch {
-                    diagnostics.report(location.description, "\(error)", status: .malformedInput)
-                }
-            }
+            DataMessageRewrite(.modify(old: oldBytes, new: newBytes, offset: offset, macKey: mac), force: force, json: output.json)
+                .apply(to: selection.dataMessages(diagnostics), out: out, diagnostics: diagnostics)
             out.flush()
             try diagnostics.finish()
         }
@@ -300,7 +240,7 @@ extension OTRTool.Forge {
         }
 
         func run() throws {
-            let mac = try readKey(macKey, "--mac-key", count: 20)
+            let mac = try macKey.read("--mac-key", count: 20)
             let message: DataMessage
             do {
                 message = try DataMessage.assembled(

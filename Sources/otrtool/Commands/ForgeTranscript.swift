@@ -63,8 +63,8 @@ extension OTRTool.Forge {
         }
 
         func run() throws {
-            let aes = try aesKeys.map { try readKey($0, "--aes-key", count: 16) }
-            let macs = try macKeys.map { try readKey($0, "--mac-key", count: 20) }
+            let aes = try aesKeys.map { try $0.read("--aes-key", count: 16) }
+            let macs = try macKeys.map { try $0.read("--mac-key", count: 20) }
             let edits = try edits()
             let diagnostics = Diagnostics(command: "forge transcript")
             let out = OutputSink.standardOutput()

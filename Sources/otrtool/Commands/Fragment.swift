@@ -174,7 +174,6 @@ extension OTRTool.FragmentCommand {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             let diagnostics = Diagnostics(command: "fragment split")
-            let terminator = records.delimiter
             let formChoice: FragmentSplitter.FormChoice = switch form {
             case .auto: .auto
             case .v2: .v2
@@ -182,28 +181,12 @@ extension OTRTool.FragmentCommand {
             }
             let splitter = FragmentSplitter(options: .init(form: formChoice, sender: sender?.value, receiver: receiver?.value,
                                                            maximumSize: maximumSize, padded: !unpadded, json: output.json,
-                                                           terminator: terminator),
+                                                           terminator: records.delimiter),
                                             out: out, diagnostics: diagnostics)
-            func split(_ record: [UInt8], location: SourceLocation) { splitter.split(record, location: location) }
-
             if whole {
-                for source in input.sources {
-                    let location = SourceLocation(source: source, line: 1)
-                    switch WholeInput.read(source, limit: input.maxLineLength) {
-                    case .success(var bytes):
-                        if bytes.last == terminator {
-                            bytes.removeLast()
-                            if terminator == 0x0a, bytes.last == 0x0d { bytes.removeLast() }
-                        }
-                        split(bytes, location: location)
-                    case .failure(let problem):
-                        diagnostics.report(nil, problem.message, status: problem.status)
-                    }
-                }
+                splitter.split(wholeSources: input.sources, limit: input.maxLineLength)
             } else {
-                input.forEachLine(diagnostics: diagnostics, delimiter: terminator) { location, line in
-                    split(line, location: location)
-                }
+                splitter.split(lines: input.lines(delimiter: records.delimiter))
             }
             out.flush()
             try diagnostics.finish()
@@ -258,43 +241,8 @@ extension OTRTool.FragmentCommand {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             let diagnostics = Diagnostics(command: "fragment join")
-            let terminator = records.delimiter
-            var reassembler = Reassembler(maximumMessageLength: maxMessageLength, maximumPendingMessages: maxPending,
-                                          maximumBufferedBytes: max(Reassembler.defaultMaximumBufferedBytes, maxMessageLength))
-            var positions = PositionTable()
-
-            func handle(_ events: [Reassembler.Event]) {
-                for event in events {
-                    switch event {
-                    case .completed(let message):
-                        if output.json {
-                            out.writeLine(FragmentReport.messageJSON(message, positions: positions).render())
-                        } else {
-                            out.write(bytes: message.message)
-                            out.write(bytes: [terminator])
-                        }
-                    case .problem(let problem):
-                        diagnostics.report(positions.location(problem.position).description, problem.description,
-                                           status: .malformedInput)
-                        if output.json {
-                            out.writeLine(FragmentReport.problemJSON(problem, positions: positions).render())
-                        }
-                    }
-                }
-            }
-
-            input.forEachLine(diagnostics: diagnostics, delimiter: terminator) { location, line in
-                let position = positions.next(location)
-                if let start = FragmentReport.fragmentStart(line) {
-                    handle(reassembler.receive(line[start...], at: position))
-                } else if output.json {
-                    out.writeLine(FragmentReport.unfragmentedJSON(line, location: location).render())
-                } else {
-                    out.write(bytes: line)
-                    out.write(bytes: [terminator])
-                }
-            }
-            handle(reassembler.finish())
+            FragmentJoiner(maximumMessageLength: maxMessageLength, maximumPendingMessages: maxPending, json: output.json)
+                .join(input.lines(delimiter: records.delimiter), out: out, diagnostics: diagnostics)
             out.flush()
             try diagnostics.finish()
         }

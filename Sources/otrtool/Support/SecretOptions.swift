@@ -27,24 +27,9 @@ struct SecretOptions: ParsableArguments {
 
     func load() throws -> CaptureKeys {
         var keys = CaptureKeys()
-        for s in aesKeys {
-            let key = try s.read("--aes-key")
-            guard key.count == 16 else { throw SecretError("--aes-key: must be 16 bytes, \(s) holds \(key.count)") }
-            keys.aesKeys.append(key)
-        }
-        for s in macKeys {
-            let key = try s.read("--mac-key")
-            guard key.count == 20 else { throw SecretError("--mac-key: must be 20 bytes, \(s) holds \(key.count)") }
-            keys.macKeys.append(key)
-        }
-        for s in dhPrivateKeys {
-            let x = MPI(bytes: try s.read("--dh-private"))
-            do {
-                keys.dhKeyPairs.append(try DHKeyPair(privateKey: x))
-            } catch {
-                throw SecretError("--dh-private: \(s): \(error)")
-            }
-        }
+        keys.aesKeys = try aesKeys.map { try $0.read("--aes-key", count: 16) }
+        keys.macKeys = try macKeys.map { try $0.read("--mac-key", count: 20) }
+        keys.dhKeyPairs = try dhPrivateKeys.map { try $0.readDHKeyPair("--dh-private") }
         for s in sharedSecrets {
             keys.sharedSecrets.append(MPI(bytes: try s.read("--ake-secret")))
         }

@@ -1,6 +1,4 @@
-import ArgumentParser
 import OTR
-import OTRToolkit
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Musl)
@@ -18,8 +16,8 @@ import OTRToolkit
 ///
 /// Only the argv forms put the secret where other users and shell
 /// history can see it; the manual says so.
-struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
-    enum Origin {
+public struct SecretSource: CustomStringConvertible, Sendable {
+    public enum Origin: Sendable {
         case argv(SecureBytes)
         /// Not a form above: reported when read, without repeating the
         /// value (a usage error from the argument parser would echo it).
@@ -29,13 +27,14 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         case descriptor(Int32)
     }
 
-    let origin: Origin
+    public let origin: Origin
 
     /// A secret file is a few hundred bytes of hex; anything much larger
     /// is a mistake, not a key.
-    static let maximumTextLength = 1 << 16
+    public static let maximumTextLength = 1 << 16
 
-    init?(argument: String) {
+    /// The source an option's value names.
+    public init(parsing argument: String) {
         if let path = argument.removingPrefix("file:") {
             origin = path.isEmpty ? .invalid("file: needs a path") : .file(path)
         } else if let name = argument.removingPrefix("env:") {
@@ -52,9 +51,7 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
         }
     }
 
-    static var defaultValueDescription: String { "file:PATH | env:NAME | fd:N | hex:HEX" }
-
-    var description: String {
+    public var description: String {
         switch origin {
         case .argv: "hex on the command line"
         case .invalid: "an invalid value"
@@ -65,15 +62,15 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
     }
 
     /// Reads the secret. `name` is the option, for error messages.
-    func read(_ name: String) throws -> SecureBytes {
+    public func read(_ name: String) throws -> SecureBytes {
         switch origin {
         case .argv(let bytes):
             return bytes
         case .invalid(let reason):
-            throw SecretError("\(name): \(reason)")
+            throw Problem.usage("\(name): \(reason)")
         case .environment(let variable):
             guard let value = variable.withArgumentCString({ getenv($0) }) else {
-                throw SecretError("\(name): environment variable \(variable.argumentText) is not set")
+                throw Problem.usage("\(name): environment variable \(variable.argumentText) is not set")
             }
             return try decode(Array(UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
                                                         count: strlen(value))), name: name)
@@ -81,12 +78,30 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
             let fd: Int32
             switch InputFile.open(path) {
             case .success(let opened): fd = opened
-            case .failure(let failure): throw SecretError("\(name): \(failure.description)", status: failure.status)
+            case .failure(let failure): throw Problem("\(name): \(failure.description)", status: failure.status)
             }
             defer { InputFile.close(fd) }
             return try decode(readAll(fd, name: name), name: name)
         case .descriptor(let fd):
             return try decode(readAll(fd, name: name), name: name)
+        }
+    }
+
+    /// Reads a secret that must be `count` bytes long (an AES or MAC key).
+    public func read(_ name: String, count: Int) throws -> SecureBytes {
+        let key = try read(name)
+        guard key.count == count else { throw Problem.usage("\(name): must be \(count) bytes, \(self) holds \(key.count)") }
+        return key
+    }
+
+    /// Reads a D-H private exponent and the key pair it makes (the
+    /// exponent must be in the range section 4.2 of the spec allows).
+    public func readDHKeyPair(_ name: String) throws -> DHKeyPair {
+        let x = MPI(bytes: try read(name))
+        do {
+            return try DHKeyPair(privateKey: x)
+        } catch {
+            throw Problem.usage("\(name): \(self): \(error)")
         }
     }
 
@@ -102,14 +117,14 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
                 wipe(&text)
                 // A descriptor that is not open could not be opened, as a
                 // missing file; a failure part-way is an I/O error.
-                throw SecretError("\(name): reading \(description): \(String(cString: strerror(code)))",
-                                  status: code == EBADF ? .noInput : .ioError)
+                throw Problem("\(name): reading \(description): \(String(cString: strerror(code)))",
+                              status: code == EBADF ? .noInput : .ioError)
             }
             if n == 0 { break }
             text += chunk[0..<n]
             if text.count > SecretSource.maximumTextLength {
                 wipe(&text)
-                throw SecretError("\(name): \(description) holds more than \(SecretSource.maximumTextLength) bytes; not a key")
+                throw Problem.usage("\(name): \(description) holds more than \(SecretSource.maximumTextLength) bytes; not a key")
             }
         }
         return text
@@ -122,27 +137,15 @@ struct SecretSource: ExpressibleByArgument, CustomStringConvertible {
             var bytes = try Hex.decode(utf8: text)
             return SecureBytes(consuming: &bytes)
         } catch let error as OTRError {
-            throw SecretError("\(name): \(description) is not hex: \(error)")
+            throw Problem.usage("\(name): \(description) is not hex: \(error)")
         }
     }
 
     private func wipe(_ bytes: inout [UInt8]) { bytes.wipe() }
 }
 
-/// A secret could not be read: a usage problem (unset variable, not hex,
-/// too long), or a file or descriptor that cannot be opened or read, with
-/// the status those have everywhere else.
-struct SecretError: Error, CustomStringConvertible {
-    let description: String
-    let status: ExitStatus
-    init(_ description: String, status: ExitStatus = .usage) {
-        self.description = description
-        self.status = status
-    }
-}
-
 extension String {
-    func removingPrefix(_ prefix: String) -> String? {
+    public func removingPrefix(_ prefix: String) -> String? {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 }
