@@ -29,7 +29,7 @@ public final class DecodeSession {
 
     private func emit(_ entry: Entry) {
         for problem in entry.problems {
-            diagnostics.report(entry.location.description, problem.description, status: problem.status)
+            diagnostics.report(entry.location.description, problem)
         }
         if json {
             out.writeLine(report.json(entry))

@@ -54,7 +54,7 @@ public enum KeyFileStore {
         do {
             return try FileContents.read(path, limit: maximumSize)
         } catch let failure as Problem {
-            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+            throw diagnostics.fatal(nil, failure)
         }
     }
 
@@ -109,7 +109,7 @@ public enum KeyFileStore {
         do {
             try LockedFileUpdate.update(path, limit: maximumSize, secret: secret, transform)
         } catch let failure as Problem {
-            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+            throw diagnostics.fatal(nil, failure)
         }
     }
 
@@ -118,7 +118,7 @@ public enum KeyFileStore {
         do {
             try SecureFileWriter.checkTarget(path, option: option)
         } catch let failure as Problem {
-            throw diagnostics.fatal(nil, failure.description, status: failure.status)
+            throw diagnostics.fatal(nil, failure)
         }
     }
 

@@ -134,7 +134,7 @@ public final class TranscriptEditor {
                 lines[edit.line] = text
                 captured[index].armoured = armoured
             } catch {
-                diagnostics.report(location, "\(error)", status: .malformedInput)
+                diagnostics.report(location, error)
             }
         }
     }

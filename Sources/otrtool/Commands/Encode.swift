@@ -123,7 +123,7 @@ extension OTRTool.Encode {
                     guard object["reassembled"] == nil else { return }
                     wrapping.write(try builder.build(object), to: out, location: location)
                 } catch {
-                    diagnostics.report(location.description, "\(error)", status: .malformedInput)
+                    diagnostics.report(location.description, error)
                 }
             }
             out.flush()

@@ -63,68 +63,8 @@ extension OTRTool.Forge {
         }
 
         func run() throws {
-            let aes = try aesKeys.map { try $0.read("--aes-key", count: 16) }
-            let macs = try macKeys.map { try $0.read("--mac-key", count: 20) }
-            let edits = try edits()
-            let diagnostics = Diagnostics(command: "forge transcript")
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-
-            let input = try InputOptions.parse(file == "-" ? [] : [file])
-            let editor = TranscriptEditor(source: file, diagnostics: diagnostics)
-            var firstSkipped: SourceLocation? = nil
-            input.forEachLine(diagnostics: diagnostics, skipped: { firstSkipped = firstSkipped ?? $0 }) { location, line in
-                editor.feed(line, number: location.line)
-            }
-            editor.finish()
-            let forgery = editor.forgery
-            let report = ForgeTranscriptReport(forgery: forgery, location: { SourceLocation(source: file, line: $0) })
-
-            guard !edits.isEmpty else {
-                if output.json {
-                    for a in forgery.assessments { out.writeLine(report.json(a)) }
-                    out.writeLine(report.summaryJSON)
-                } else {
-                    for a in forgery.assessments { out.writeLine(report.text(a)) }
-                    out.writeLine(report.summary)
-                }
-                out.flush()
-                try diagnostics.finish()
-                return
-            }
-
-            // The transcript is written back whole or not at all: a line
-            // skipped as too long (its text never kept) would come out empty.
-            if let skipped = firstSkipped {
-                diagnostics.report(skipped.description,
-                                   "this line is longer than forge transcript keeps (\(input.maxLineLength) bytes), so the capture cannot be written back whole; nothing written",
-                                   status: .malformedInput)
-                try diagnostics.finish()
-                return
-            }
-            if editor.overflow {
-                diagnostics.report(nil, "the capture was not read to its end, so it cannot be written back whole; nothing written",
-                                   status: .malformedInput)
-                try diagnostics.finish()
-                return
-            }
-
-            let problemsBeforeEdits = diagnostics.count
-            editor.apply(edits, aesKeys: aes, macKeys: macs)
-            // A forgery that was not made leaves no output: the capture
-            // written unchanged would pass for the forged one.
-            guard diagnostics.count == problemsBeforeEdits else {
-                diagnostics.report(nil, "\(diagnostics.count - problemsBeforeEdits) of \(edits.count) edits could not be made; nothing written",
-                                   status: diagnostics.status)
-                try diagnostics.finish()
-                return
-            }
-            editor.lines.forEach { line in
-                out.write(bytes: line)
-                out.write("\n")
-            }
-            out.flush()
-            try diagnostics.finish()
+            try TranscriptForge(file: file, edits: try edits(), aesKeys: try aesKeys.map { try $0.read("--aes-key", count: 16) },
+                                macKeys: try macKeys.map { try $0.read("--mac-key", count: 20) }, json: output.json).run()
         }
     }
 }

@@ -80,29 +80,7 @@ extension OTRTool {
                 return
             }
             let diagnostics = Diagnostics(command: "parse-tag")
-            input.forEachLine(diagnostics: diagnostics) { location, line in
-                let findings = PlaintextScanner.scan(line)
-                if findings.count == PlaintextScanner.maximumFindings, let last = findings.last {
-                    diagnostics.report(location.description,
-                                       "more than \(PlaintextScanner.maximumFindings) OTR offers and messages in one line; not scanned after byte \(last.range.upperBound)",
-                                       status: .malformedInput)
-                }
-                let text = PlaintextScanner.displayText(line, findings: findings)
-                for finding in findings {
-                    for violation in ParseTagReport.violations(of: finding) {
-                        diagnostics.report(location.description,
-                                           "\(ParseTagReport.name(of: finding)) at byte \(finding.range.lowerBound): \(violation)",
-                                           status: .malformedInput)
-                    }
-                }
-                if output.json {
-                    out.writeLine(ParseTagReport.json(location: location, findings: findings, line: line, text: text).render())
-                } else {
-                    for row in ParseTagReport.human(location: location, findings: findings, line: line, text: text) {
-                        out.writeLine(row)
-                    }
-                }
-            }
+            ParseTagScan(json: output.json).scan(input.lines(), out: out, diagnostics: diagnostics)
             out.flush()
             try diagnostics.finish()
         }

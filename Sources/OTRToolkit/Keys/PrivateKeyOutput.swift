@@ -1,25 +1,17 @@
-import OTRToolkit
-import ArgumentParser
+import OTR
 #if canImport(Glibc)
 @preconcurrency import Glibc
 #elseif canImport(Musl)
 @preconcurrency import Musl
 #endif
 
-/// --allow-terminal, for the commands that can write a private key to
-/// standard output (keygen, convert-key --to libotr).
-struct TerminalOptions: ParsableArguments {
-    @Flag(name: .long, help: "Write a private key to standard output even when it is a terminal (where scrollback and screen sharing keep it).")
-    var allowTerminal = false
-}
-
 /// What is checked before a private key goes to standard output: a
 /// terminal is refused unless asked for, since the key would stay in its
 /// scrollback; a file that others may read is written, as asked, with a
 /// warning, because the shell created it with the umask's mode, not 0600
 /// as otrtool's own key files are.
-enum PrivateKeyOutput {
-    static func check(allowTerminal: Bool, fileOption: String, diagnostics: Diagnostics) throws {
+public enum PrivateKeyOutput {
+    public static func check(allowTerminal: Bool, fileOption: String, diagnostics: Diagnostics) throws {
         if isatty(1) != 0 {
             guard allowTerminal else {
                 throw diagnostics.fatal(nil, "refusing to write a private key to a terminal; give \(fileOption), redirect standard output, or give --allow-terminal",
@@ -35,7 +27,7 @@ enum PrivateKeyOutput {
         }
     }
 
-    static func octal(_ mode: mode_t) -> String {
+    public static func octal(_ mode: mode_t) -> String {
         let digits = String(mode, radix: 8)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
