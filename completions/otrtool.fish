@@ -330,7 +330,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt" aes-key' -l 'aes-key' -d 'The messages\' 16-byte AES key.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt" mac-key' -l 'mac-key' -d 'MAC with this 20-byte key instead of SHA-1 of the AES key.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt" text' -l 'text' -d 'The new human-readable message.' -rfka ''
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt"' -l 'tlv' -d 'A TLV after the text\'s NUL, TYPE:HEXVALUE; repeatable.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt"' -l 'tlv' -d 'A TLV after the text\'s NUL, TYPE:HEXVALUE, TYPE decimal or 0x hex; repeatable.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt" counter' -l 'counter' -d 'A new counter top half, 16 hex digits (a live receiver wants it above the last one).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt" force' -l 'force' -d 'Forge even when the AES key does not verify the captured message\'s MAC.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool forge reencrypt" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'

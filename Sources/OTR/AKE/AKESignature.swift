@@ -95,7 +95,7 @@ public struct AKESignatureCheck: Sendable {
 /// The two roles of the AKE: Bob sends the D-H Commit and the Reveal
 /// Signature; Alice the D-H Key and the Signature (spec "Authenticated
 /// Key Exchange").
-public enum AKERole: String, Sendable {
+public enum AKERole: String, CaseIterable, Sendable {
     case alice
     case bob
 }

@@ -113,10 +113,8 @@ public struct AKEStateMachine {
         // Spec "D-H Commit Message": r of 128 bits, x of at least 320 bits.
         let r = random.bytes(16)
         let ours = DHKeyPair(random: random)
-        let gxmpi = ours.publicKey.encoded
-        let encrypted = try AESCounterMode.apply(key: r, counterTopHalf: Self.zeroCounter, gxmpi).octets
-        let commit = DHCommitMessage(header: header(.dhCommit, version: version, to: theirInstance ?? .zero),
-                                     encryptedGx: encrypted, hashedGx: HashFunction.sha256.digest(gxmpi))
+        let commit = try DHCommitMessage(header: header(.dhCommit, version: version, to: theirInstance ?? .zero),
+                                         committingTo: ours.publicKey, r: r)
         phase = .awaitingDHKey(Commitment(r: r, ours: ours, message: commit))
         return AKEOutput(messages: [.dhCommit(commit)])
     }
@@ -295,8 +293,6 @@ public struct AKEStateMachine {
     }
 
     // MARK: Helpers
-
-    private static let zeroCounter = [UInt8](repeating: 0, count: 8)
 
     private func header(_ type: MessageType, version: UInt16, to receiver: InstanceTag) -> MessageHeader {
         guard MessageHeader.hasInstanceTags(version: version) else {

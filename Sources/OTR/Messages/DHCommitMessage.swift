@@ -12,6 +12,15 @@ public struct DHCommitMessage: Sendable, Equatable {
         self.hashedGx = hashedGx
     }
 
+    /// The commitment to g^x (spec "D-H Commit Message"): g^x's MPI
+    /// encrypted under r in counter mode with a zero counter, and its
+    /// SHA-256 hash.
+    public init(header: MessageHeader, committingTo gx: MPI, r: some ContiguousOctets) throws {
+        let gxmpi = gx.encoded
+        self.init(header: header, encryptedGx: try AESCounterMode.apply(key: r, counterTopHalf: [UInt8](repeating: 0, count: 8), gxmpi).octets,
+                  hashedGx: HashFunction.sha256.digest(gxmpi))
+    }
+
     static func read(_ header: MessageHeader, _ r: inout ByteReader) throws -> DHCommitMessage {
         let encrypted = try r.readData("encrypted g^x")
         let hashed = try r.readData("hashed g^x")

@@ -8,7 +8,7 @@ public final class FragmentSplitter {
     /// The fragment form: chosen by the message's version (`auto`: v3 for
     /// a version 3 encoded message, v2 for anything else, as libotr sends
     /// its query message before a version is agreed), or given.
-    public enum FormChoice: Sendable { case auto, v2, v3 }
+    public enum FormChoice: String, CaseIterable, Sendable { case auto, v2, v3 }
 
     public struct Options: Sendable {
         public var form: FormChoice

@@ -22,6 +22,28 @@ public final class TranscriptEditor {
             self.line = line
             self.change = change
         }
+
+        /// --modify LINE:OFFSET:OLD:NEW, OLD and NEW as long.
+        public init(modify spec: String) throws {
+            let parts = spec.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, let line = Int(parts[0]), line > 0, let offset = Int(parts[1]), offset >= 0 else {
+                throw Problem.usage("--modify \(spec.argumentText): expected LINE:OFFSET:OLD:NEW")
+            }
+            let old = String(parts[2]).argumentBytes, new = String(parts[3]).argumentBytes
+            guard old.count == new.count else {
+                throw Problem.usage("--modify \(spec.argumentText): OLD is \(old.count) bytes and NEW \(new.count); they must be equally long")
+            }
+            self.init(line: line, change: .modify(offset: offset, old: old, new: new))
+        }
+
+        /// --rewrite LINE:TEXT.
+        public init(rewrite spec: String) throws {
+            let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, let line = Int(parts[0]), line > 0 else {
+                throw Problem.usage("--rewrite \(spec.argumentText): expected LINE:TEXT")
+            }
+            self.init(line: line, change: .rewrite(text: String(parts[1]).argumentBytes))
+        }
     }
 
     public private(set) var lines = CaptureLines()

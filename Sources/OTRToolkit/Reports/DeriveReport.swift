@@ -7,6 +7,37 @@ public struct DeriveReport {
 
     public let role: AKERole?
 
+    /// derive session: the keys of `ours` with each public value (named
+    /// by where it came from, for a value outside the spec's range).
+    public func write(ours: DHKeyPair, theirPublic: [(value: MPI, source: String)], json: Bool, to out: OutputSink,
+                      diagnostics: Diagnostics) {
+        for (i, theirs) in theirPublic.enumerated() {
+            do {
+                let keys = try SessionKeys(ours: ours, theirPublic: theirs.value)
+                if json {
+                    out.writeLine(self.json(keys))
+                } else {
+                    if i > 0 { out.write("\n") }
+                    out.write(text(keys))
+                }
+            } catch {
+                diagnostics.report(nil, error, context: "--their-public #\(i + 1) (\(theirs.source))")
+            }
+        }
+    }
+
+    /// derive mac-key: each AES key with its MAC key, SHA-1 of it.
+    public static func writeMACKeys(_ aesKeys: [SecureBytes], json: Bool, to out: OutputSink) {
+        for aes in aesKeys {
+            let mac = DataKeys.macKey(forAESKey: aes)
+            if json {
+                out.writeLine(.object([("aes_key", .hex(aes.octets)), ("mac_key", .hex(mac.octets))]))
+            } else {
+                out.write("AES key: \(aes.hex)\nMAC key: \(mac.hex)\n")
+            }
+        }
+    }
+
     public func text(_ k: SessionKeys) -> String {
         let (first, second) = k.ake.ssidHalves
         let ssid: String

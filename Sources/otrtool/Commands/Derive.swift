@@ -46,7 +46,7 @@ extension OTRTool.Derive {
         @Option(name: .customLong("ake-role"), help: ArgumentHelp(
             "The AKE message we sent, which decides the ssid's bold half: bob sent the Reveal Signature (first half), alice the Signature (second half).",
             valueName: "role"))
-        var akeRole: AKERoleArgument?
+        var akeRole: AKERole?
 
         @OptionGroup var output: OutputOptions
 
@@ -59,21 +59,8 @@ extension OTRTool.Derive {
             let diagnostics = Diagnostics(command: "derive")
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            let report = DeriveReport(role: akeRole?.role)
-            for (i, source) in theirPublic.enumerated() {
-                let y = MPI(publicBytes: try source.read("--their-public").octets)
-                do {
-                    let keys = try SessionKeys(ours: ours, theirPublic: y)
-                    if output.json {
-                        out.writeLine(report.json(keys))
-                    } else {
-                        if i > 0 { out.write("\n") }
-                        out.write(report.text(keys))
-                    }
-                } catch {
-                    diagnostics.report(nil, "--their-public #\(i + 1) (\(source)): \(error)", status: .malformedInput)
-                }
-            }
+            let theirs = try theirPublic.map { (MPI(publicBytes: try $0.read("--their-public").octets), "\($0)") }
+            DeriveReport(role: akeRole).write(ours: ours, theirPublic: theirs, json: output.json, to: out, diagnostics: diagnostics)
             out.flush()
             try diagnostics.finish()
         }
@@ -97,31 +84,10 @@ extension OTRTool.Derive {
         func run() throws {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            for source in aesKeys {
-                let aes = try source.read("--aes-key", count: 16)
-                let mac = DataKeys.macKey(forAESKey: aes)
-                if output.json {
-                    out.writeLine(.object([("aes_key", .hex(aes.octets)), ("mac_key", .hex(mac.octets))]))
-                } else {
-                    out.write("AES key: \(aes.hex)\nMAC key: \(mac.hex)\n")
-                }
-            }
+            DeriveReport.writeMACKeys(try aesKeys.map { try $0.read("--aes-key", count: 16) }, json: output.json, to: out)
         }
     }
 }
 
 /// `--ake-role alice|bob`.
-struct AKERoleArgument: ExpressibleByArgument, CaseIterable {
-    let role: AKERole
-
-    init?(argument: String) {
-        guard let role = AKERole(rawValue: argument) else { return nil }
-        self.role = role
-    }
-
-    init(role: AKERole) { self.role = role }
-
-    static var allCases: [AKERoleArgument] { [AKERoleArgument(role: .alice), AKERoleArgument(role: .bob)] }
-    var defaultValueDescription: String { role.rawValue }
-    static var allValueStrings: [String] { allCases.map(\.role.rawValue) }
-}
+extension AKERole: ExpressibleByArgument {}

@@ -56,34 +56,7 @@ struct EncodeOutputOptions: ParsableArguments {
     /// Writes one message built; `location` is the input line it was built
     /// from, if any.
     func write(_ message: [UInt8], to out: OutputSink, location: SourceLocation? = nil) {
-        // XML is UTF-8 text: bytes that are not become U+FFFD.
-        func text(_ argument: String) -> String { String(decoding: argument.argumentBytes, as: UTF8.self) }
-        let stanza = xmppTo.map { XMPPStanza.message(body: message, to: text($0), from: xmppFrom.map(text)) }
-        if json {
-            out.writeLine(EncodeReport.json(message, location: location, stanza: stanza).render())
-        } else if let stanza {
-            out.writeLine(stanza)
-        } else {
-            out.write(bytes: message)
-            out.write("\n")
-        }
-    }
-}
-
-/// A <message> stanza carrying an OTR message (XEP-0364 section 4: the
-/// no-copy and no-permanent-store hints, the carbons private element, and
-/// the EME element naming OTR).
-enum XMPPStanza {
-    static func message(body: [UInt8], to: String, from: String?) -> String {
-        let text = XMLText.escape(String(decoding: body, as: UTF8.self))
-        let fromAttribute = from.map { " from='\(XMLText.escape($0))'" } ?? ""
-        return "<message\(fromAttribute) to='\(XMLText.escape(to))' type='chat'>"
-            + "<body>\(text)</body>"
-            + "<encryption xmlns='urn:xmpp:eme:0' namespace='urn:xmpp:otr:0'/>"
-            + "<no-copy xmlns='urn:xmpp:hints'/>"
-            + "<no-permanent-store xmlns='urn:xmpp:hints'/>"
-            + "<private xmlns='urn:xmpp:carbons:2'/>"
-            + "</message>"
+        EncodeOutput(xmppTo: xmppTo, xmppFrom: xmppFrom, json: json).write(message, to: out, location: location)
     }
 }
 

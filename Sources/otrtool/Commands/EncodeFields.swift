@@ -50,9 +50,9 @@ private func dhPublicValue(secret: SecretSource?, hex: String?) throws -> MPI {
     return MPI(bytes: try Hex.decode(hex ?? ""))
 }
 
-/// Parses "23" or "2,3" into versions, as parse-tag does.
-private func versionList(_ text: String) throws -> [OTRVersion] {
-    try OTRTool.ParseTag.versions(text)
+/// The versions of a --versions, --make-query or --make-tag value.
+func versionList(_ text: String) throws -> [OTRVersion] {
+    do { return try OfferedVersions.parse(text) } catch { throw ValidationError("\(error)") }
 }
 
 extension OTRTool.Encode {
@@ -127,10 +127,7 @@ extension OTRTool.Encode {
         func run() throws {
             let value = try dhPublicValue(secret: dhPrivate, hex: gx)
             let key = try r?.read("--r", count: 16) ?? SystemRandom().bytes(16)
-            let gxmpi = value.encoded
-            let encrypted = try AESCounterMode.apply(key: key, counterTopHalf: [UInt8](repeating: 0, count: 8), gxmpi).octets
-            let message = EncodedMessage.dhCommit(DHCommitMessage(header: header.header(.dhCommit), encryptedGx: encrypted,
-                                                                  hashedGx: HashFunction.sha256.digest(gxmpi)))
+            let message = EncodedMessage.dhCommit(try DHCommitMessage(header: header.header(.dhCommit), committingTo: value, r: key))
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             wrapping.write(Armour.wrap(try message.serialize()), to: out)

@@ -30,29 +30,12 @@ extension OTRTool.Forge {
 
         @OptionGroup var output: OutputOptions
 
-        typealias Edit = TranscriptEditor.Edit
-
-        func edits() throws -> [Edit] {
-            var result: [Edit] = []
-            for spec in modifications {
-                let parts = spec.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-                guard parts.count == 4, let line = Int(parts[0]), line > 0, let offset = Int(parts[1]), offset >= 0 else {
-                    throw ValidationError("--modify \(spec.argumentText): expected LINE:OFFSET:OLD:NEW")
-                }
-                let old = String(parts[2]).argumentBytes, new = String(parts[3]).argumentBytes
-                guard old.count == new.count else {
-                    throw ValidationError("--modify \(spec.argumentText): OLD is \(old.count) bytes and NEW \(new.count); they must be equally long")
-                }
-                result.append(Edit(line: line, change: .modify(offset: offset, old: old, new: new)))
+        func edits() throws -> [TranscriptEditor.Edit] {
+            do {
+                return try modifications.map(TranscriptEditor.Edit.init(modify:)) + rewrites.map(TranscriptEditor.Edit.init(rewrite:))
+            } catch {
+                throw ValidationError("\(error)")
             }
-            for spec in rewrites {
-                let parts = spec.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, let line = Int(parts[0]), line > 0 else {
-                    throw ValidationError("--rewrite \(spec.argumentText): expected LINE:TEXT")
-                }
-                result.append(Edit(line: line, change: .rewrite(text: String(parts[1]).argumentBytes)))
-            }
-            return result
         }
 
         func validate() throws {

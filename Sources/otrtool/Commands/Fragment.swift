@@ -31,40 +31,8 @@ extension OTRTool {
     }
 }
 
-/// Network limits for --preset. The pidgin-otr values are the maximum
-/// message sizes pidgin-otr 4.0.2 gives libotr per protocol (its mms_table).
-enum FragmentPreset: String, CaseIterable, ExpressibleByArgument {
-    case irc, xmpp, aim, icq, oscar, msn, yahoo, gg, novell
-
-    var size: Int {
-        switch self {
-        // pidgin-otr's prpl-irc: RFC 1459's 512-byte line less the
-        // ":nick!user@host PRIVMSG target :" prefix and CR LF.
-        case .irc: 417
-        // XMPP has no protocol limit; servers bound stanzas (ejabberd's
-        // example configuration: max_stanza_size 65536). Half of that
-        // leaves room for the stanza's XML, addresses and hints.
-        case .xmpp: 32768
-        case .aim: 2343
-        case .icq: 2346
-        case .oscar: 2343
-        case .msn: 1409
-        case .yahoo: 799
-        case .gg: 1232
-        case .novell: 1792
-        }
-    }
-
-    static var helpText: String {
-        allCases.map { "\($0.rawValue) \($0.size)" }.joined(separator: ", ")
-    }
-}
-
-enum FragmentFormOption: String, CaseIterable, ExpressibleByArgument {
-    /// v3 for a version 3 encoded message, v2 for anything else, as libotr
-    /// sends its query message before a version is agreed.
-    case auto, v2, v3
-}
+extension FragmentPreset: ExpressibleByArgument {}
+extension FragmentSplitter.FormChoice: ExpressibleByArgument {}
 
 /// An instance tag on the command line: 8 hex digits (or fewer).
 struct InstanceTagArgument: ExpressibleByArgument {
@@ -132,7 +100,7 @@ extension OTRTool.FragmentCommand {
         var preset: FragmentPreset?
 
         @Option(name: .long, help: "Fragment form: auto (from the message header), v2 or v3.")
-        var form: FragmentFormOption = .auto
+        var form: FragmentSplitter.FormChoice = .auto
 
         @Option(name: .long, help: ArgumentHelp("Sender instance tag of v3 fragments (hex).", valueName: "tag"))
         var sender: InstanceTagArgument?
@@ -174,12 +142,7 @@ extension OTRTool.FragmentCommand {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             let diagnostics = Diagnostics(command: "fragment split")
-            let formChoice: FragmentSplitter.FormChoice = switch form {
-            case .auto: .auto
-            case .v2: .v2
-            case .v3: .v3
-            }
-            let splitter = FragmentSplitter(options: .init(form: formChoice, sender: sender?.value, receiver: receiver?.value,
+            let splitter = FragmentSplitter(options: .init(form: form, sender: sender?.value, receiver: receiver?.value,
                                                            maximumSize: maximumSize, padded: !unpadded, json: output.json,
                                                            terminator: records.delimiter),
                                             out: out, diagnostics: diagnostics)

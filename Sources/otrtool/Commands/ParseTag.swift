@@ -44,37 +44,23 @@ extension OTRTool {
                 throw ValidationError("--make-query and --make-tag exclude each other")
             }
             for value in [makeQuery, makeTag].compactMap({ $0 }) {
-                _ = try Self.versions(value)
+                _ = try versionList(value)
             }
             if makeTag == nil && !text.isEmpty {
                 throw ValidationError("--text goes with --make-tag")
             }
         }
 
-        /// "23" or "1,2,3" to versions; 1-4 are known, other characters
-        /// are offered as identifiers.
-        static func versions(_ text: String) throws -> [OTRVersion] {
-            var result: [OTRVersion] = []
-            for b in text.utf8 where b != UInt8(ascii: ",") && b != UInt8(ascii: " ") {
-                let v: OTRVersion = b == UInt8(ascii: "1") ? .v1 : OTRVersion(queryIdentifier: b)
-                if case .other(let o) = v, o < 0x21 || o > 0x7e || o == UInt8(ascii: "?") {
-                    throw ValidationError("cannot offer version identifier \(OTRVersion.printable(o))")
-                }
-                if !result.contains(v) { result.append(v) }
-            }
-            return result
-        }
-
         func run() throws {
             let out = OutputSink.standardOutput()
             defer { out.flush() }
             if let makeQuery {
-                let query = QueryMessage.encode(versions: try Self.versions(makeQuery))
+                let query = QueryMessage.encode(versions: try versionList(makeQuery))
                 out.writeLine(output.json ? JSON.object([("query", .string(query))]).render() : query)
                 return
             }
             if let makeTag {
-                let tagged = text.argumentBytes + WhitespaceTag.encode(versions: try Self.versions(makeTag))
+                let tagged = text.argumentBytes + WhitespaceTag.encode(versions: try versionList(makeTag))
                 out.write(bytes: tagged)
                 out.write("\n")
                 return
