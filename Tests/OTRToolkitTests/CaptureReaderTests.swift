@@ -11,7 +11,7 @@ import OTRToolkit
         let encoded = items.filter { if case .encoded = $0.item.kind { true } else { false } }
         #expect(encoded.count >= 10)
         for item in encoded {
-            #expect(item.message != nil, "line \(item.location.line): \(item.error ?? "")")
+            #expect(item.message != nil, "line \(item.location.line): \(item.error.map { "\($0)" } ?? "")")
             #expect(item.error == nil)
             // What was read is what the line holds.
             guard case .encoded(let armoured) = item.item.kind else { continue }

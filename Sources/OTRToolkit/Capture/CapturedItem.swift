@@ -13,8 +13,9 @@ public final class CapturedItem {
     public let binary: [UInt8]
     /// The message read from `binary`.
     public let message: EncodedMessage?
-    /// Why an encoded item could not be unwrapped or read.
-    public let error: String?
+    /// Why an encoded item could not be unwrapped or read (kept as the
+    /// error, rendered only when reported).
+    public let error: (any Error)?
     /// A fragment item, parsed (nil when it does not parse: the
     /// reassembler's problem says why).
     public let fragment: Fragment?
@@ -35,14 +36,14 @@ public final class CapturedItem {
         do {
             unwrapped = try Armour.unwrap(armoured)
         } catch {
-            (binary, message, self.error) = ([], nil, "\(error)")
+            (binary, message, self.error) = ([], nil, error)
             return
         }
         binary = unwrapped
         do {
             (message, error) = (try EncodedMessage.read(unwrapped), nil)
         } catch {
-            (message, self.error) = (nil, "\(error)")
+            (message, self.error) = (nil, error)
         }
     }
 

@@ -43,7 +43,7 @@ public final class DataMessageSelection {
             case _?:
                 if !lines.isEmpty { diagnostics.report(location.description, "not a Data message", status: .malformedInput) }
             case nil:
-                diagnostics.report(location.description, "encoded message: \(captured.error ?? "unreadable")", status: .malformedInput)
+                diagnostics.report(location.description, captured.error ?? Problem.malformed("unreadable"), context: "encoded message")
             }
         }
     }

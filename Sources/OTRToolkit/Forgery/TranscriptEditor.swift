@@ -91,7 +91,7 @@ public final class TranscriptEditor {
             switch item.item.kind {
             case .encoded(let armoured):
                 guard let message = item.message else {
-                    diagnostics.report(location, item.error ?? "unreadable", status: .malformedInput)
+                    diagnostics.report(location, item.error ?? Problem.malformed("unreadable"))
                     return
                 }
                 guard case .data(let m) = message else { return }
