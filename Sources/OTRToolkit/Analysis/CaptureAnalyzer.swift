@@ -18,6 +18,9 @@ public struct DataMessageAnalysis: Sendable {
     public var counterProblem: String?
     /// The extra symmetric key of the keys that opened the message (v3).
     public var extraSymmetricKey: SecureBytes?
+    /// The SMP TLVs at these indices of `plaintext`, their proofs and
+    /// steps checked offline (`SMPTranscriptCheck`).
+    public var smp: [Int: SMPMessageCheck] = [:]
 }
 
 /// What the analyser learnt about one AKE message.
@@ -82,6 +85,8 @@ public final class CaptureAnalyzer {
     private var knownPublicSet: Set<MPI> = []
     private var derived: [DerivedKey: DataKeys] = [:]
     private var lastCounters: [KeyPairUse: UInt64] = [:]
+    /// The SMP exchanges under way, for the proofs that need earlier messages.
+    private var smp = SMPTranscriptCheck()
     private var keyPairOrder: [KeyPairUse] = []
 
     /// The keys of a Data message, by keyids and the low 64 bits of the
@@ -246,6 +251,11 @@ public final class CaptureAnalyzer {
             do {
                 let plaintext = try DataPlaintext.parse(bytes)
                 result.plaintext = plaintext
+                let exchange = SMPTranscriptCheck.Exchange(m.header.senderInstance, m.header.receiverInstance)
+                for (i, tlv) in plaintext.tlvs.enumerated() {
+                    let check = smp.check(tlv, in: exchange)
+                    if !check.isEmpty { result.smp[i] = check }
+                }
                 for tlv in plaintext.tlvs { try tlv.checkContent() }
             } catch {
                 result.plaintextProblem = "\(error)"

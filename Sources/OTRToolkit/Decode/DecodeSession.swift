@@ -64,7 +64,7 @@ public final class DecodeSession {
                 entry.problems = problems(analysis, of: message)
                 entry.analysis = consume analysis
             } else {
-                entry.problems.append(Problem("encoded message at byte \(item.offset): \(failure ?? "unreadable")",
+                entry.problems.append(Problem("encoded message at byte \(item.offset): \(failure.map { "\($0)" } ?? "unreadable")",
                                               status: .malformedInput))
             }
         case .unterminated:
@@ -89,11 +89,20 @@ public final class DecodeSession {
     /// so the message's name is only put together for a problem.
     public func problems(_ a: MessageAnalysis, of message: EncodedMessage) -> [Problem] {
         let macFailed = a.data?.macValid == false
-        guard !a.violations.isEmpty || macFailed || a.ake != nil else { return [] }
+        let smp = a.data?.smp ?? [:]
+        guard !a.violations.isEmpty || macFailed || a.ake != nil || !smp.isEmpty else { return [] }
         let name = "\(message.name) message"
         var problems: [Problem] = a.violations.map { Problem("\(name): \($0)", status: .malformedInput) }
         if macFailed {
             problems.append(Problem("\(name): MAC does not verify with any given or derived key", status: .checkFailed))
+        }
+        for (i, checks) in smp.sorted(by: { $0.key < $1.key }) {
+            for check in checks.proofs {
+                guard case .fails(let reason) = check.result else { continue }
+                let tlv = a.data?.plaintext?.tlvs[i]
+                problems.append(Problem("\(name): \(tlv?.kind?.name ?? "SMP") (TLV \(i + 1)): proof \(check.proof) of \(check.claim) does not verify: \(reason)",
+                                        status: .checkFailed))
+            }
         }
         if let ake = a.ake {
             if let opening = ake.opening, !opening.hashMatches {

@@ -65,19 +65,30 @@ public enum MessageJSON {
         return fields
     }
 
-    public static func tlv(_ t: TLV) -> JSON {
+    /// An SMP proof checked offline: its values, what it proves, the
+    /// result, and why it fails or cannot be checked.
+    static func smpProof(_ p: SMPProofCheck) -> JSON {
+        var fields: [(String, JSON)] = [("proof", .string(p.proof)), ("claim", .string(p.claim)),
+                                        ("result", .string(p.result.name))]
+        if let reason = p.result.reason { fields.append(("reason", .string(reason))) }
+        return .object(fields)
+    }
+
+    public static func tlv(_ t: TLV, smp: SMPMessageCheck? = nil) -> JSON {
         var fields: [(String, JSON)] = [("type", .int(Int(t.type))), ("name", t.kind.map { .string($0.name) } ?? .null),
                                         ("value", .hex(t.value))]
         switch try? t.content() {
         case .smp(let question, let mpis)?:
             if let question { fields += JSON.textField("question", question) }
             fields.append(("mpis", .array(mpis.map { .hex($0.bytes) })))
+            if let proofs = smp?.proofs, !proofs.isEmpty { fields.append(("proofs", .array(proofs.map(smpProof)))) }
         case .extraSymmetricKey(let use, let data)?:
             fields.append(("use", .int(Int(use))))
             fields.append(("use_data", .hex(data)))
         default:
             break
         }
+        if let step = smp?.step { fields.append(("smp_step", .string(step))) }
         return .object(fields)
     }
 }

@@ -93,7 +93,7 @@ public struct DecodeReport {
             }
             if let p = d.plaintext {
                 var text: [(String, JSON)] = [("message", .text(p.message)), ("message_hex", .hex(p.message)),
-                                              ("nul", .bool(p.hasNUL)), ("tlvs", .array(p.tlvs.map(MessageJSON.tlv)))]
+                                              ("nul", .bool(p.hasNUL)), ("tlvs", .array(p.tlvs.enumerated().map { MessageJSON.tlv($1, smp: d.smp[$0]) }))]
                 if let bytes = d.plaintextBytes { text.append(("bytes", .hex(bytes.octets))) }
                 fields.append(("plaintext", .object(text)))
             } else if let bytes = d.plaintextBytes {

@@ -205,14 +205,14 @@ extension DecodeReport {
         }
         if let p = d.plaintext {
             rows.row("message", quoted: p.message)
-            for t in p.tlvs { tlv(t, into: &rows) }
+            for (i, t) in p.tlvs.enumerated() { tlv(t, smp: d.smp[i], into: &rows) }
         } else if let bytes = d.plaintextBytes {
             rows.row("plaintext", hex: bytes.octets)
         }
         if let problem = d.plaintextProblem { rows.row("TLVs", "unreadable: \(problem)") }
     }
 
-    private func tlv(_ t: TLV, into rows: inout OutputBuffer) {
+    private func tlv(_ t: TLV, smp: SMPMessageCheck?, into rows: inout OutputBuffer) {
         rows.start(label: "TLV type \(t.type)")
         rows.append(t.kind?.name ?? "unknown type")
         rows.append(", ")
@@ -223,12 +223,20 @@ extension DecodeReport {
         case .smp(let question, let mpis)?:
             if let question { rows.row("  question", quoted: question) }
             for (i, m) in mpis.enumerated() { rows.row(label: "  MPI \(i + 1)", hex: m.bytes) }
+            // Spec "SMP state machine": each proof as a receiver checks it.
+            for p in smp?.proofs ?? [] {
+                rows.start(label: "  proof \(p.proof)")
+                let text = p.result.reason.map { "\(p.result.name): \(p.claim) (\($0))" } ?? "\(p.result.name): \(p.claim)"
+                TextEscaping.append(text, style: .line, to: &rows)
+                rows.endRow()
+            }
         case .extraSymmetricKey(let use, let data)?:
             rows.row("  use", decimal: use)
             rows.row("  use data", hexWithLength: data)
         default:
             if !t.value.isEmpty { rows.row("  value", hex: t.value) }
         }
+        if let step = smp?.step { rows.row("  SMP step", step) }
     }
 
     private func akeFields(_ a: AKEAnalysis, into rows: inout OutputBuffer) {

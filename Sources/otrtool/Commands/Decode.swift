@@ -26,9 +26,19 @@ extension OTRTool {
                 long-term keys and their fingerprints. A Reveal Signature's revealed \
                 key opens the D-H Commit's g^x for anyone; that is always done.
 
+                SMP messages decrypted are checked as far as anyone watching can \
+                (spec "SMP state machine"): the proofs of knowledge c2/D2 and c3/D3 \
+                of messages 1 and 2 from their own values, the proofs cR/D7 of \
+                messages 3 and 4 from the values of the earlier messages of the \
+                same exchange; cP/D5/D6 need g2 and g3, which only the parties can \
+                compute, and are shown as unverifiable. A proof that fails is a \
+                failed check (exit 1). An SMP message or abort out of the spec's \
+                order is named with the message that was due (python-potr aborts \
+                where the spec sends message 4 when the secrets differ).
+
                 Rules of the spec a message breaks are named on standard error with \
                 the line; the exit status is 2 for malformed input and 1 when a MAC, \
-                signature or commitment does not verify.
+                signature, commitment or SMP proof does not verify.
 
                 OUTPUT SIZE. What decode writes grows linearly with its input, however \
                 hostile: standard output and standard error together hold at most \
