@@ -186,7 +186,7 @@ _otrtool() {
 
 _otrtool_decode() {
     repeating_flags=()
-    non_repeating_flags=(--json --show-keys --version -h --help)
+    non_repeating_flags=(--json --show-keys --explain --version -h --help)
     repeating_options=(--aes-key --mac-key --dh-private --ake-secret)
     non_repeating_options=(--max-line-length)
     __otrtool_offer_flags_options -1

@@ -9,9 +9,12 @@ public final class DecodeSession {
     public let out: OutputSink
     public let diagnostics: Diagnostics
     public let json: Bool
+    /// decode --explain: the receivers' state replayed over the capture.
+    public let replay: ConversationReplay?
 
-    public init(keys: CaptureKeys, json: Bool, showKeys: Bool, out: OutputSink, diagnostics: Diagnostics) {
+    public init(keys: CaptureKeys, json: Bool, showKeys: Bool, explain: Bool = false, out: OutputSink, diagnostics: Diagnostics) {
         analyzer = CaptureAnalyzer(keys: keys)
+        replay = explain ? ConversationReplay() : nil
         report = DecodeReport(showKeys: showKeys, keysGiven: !keys.isEmpty)
         self.out = out
         self.diagnostics = diagnostics
@@ -45,6 +48,8 @@ public final class DecodeSession {
         public var message: EncodedMessage? = nil
         public var analysis: MessageAnalysis? = nil
         public var problems: [Problem] = []
+        /// With --explain: why a receiver could not have accepted it.
+        public var explanations: [String]? = nil
 
         public var item: TranscriptScanner.Item { scanned.item }
         public var location: SourceLocation { scanned.location }
@@ -80,6 +85,10 @@ public final class DecodeSession {
             }
         case .fragment, .error, .unrecognised, .plaintext:
             break
+        }
+        if let replay {
+            entry.explanations = replay.explain(item, message: entry.message, analysis: entry.analysis,
+                                                problem: entry.problems.first?.description, line: scanned.location.line)
         }
         return entry
     }

@@ -77,6 +77,7 @@ public struct DecodeReport {
         if !problems.isEmpty, case .encoded = entry.item.kind, entry.analysis == nil {
             fields.append(("error", .string(problems[0])))
         }
+        if let explanations = entry.explanations { fields.append(("explanations", .array(explanations.map { .string($0) }))) }
         return .object(fields)
     }
 

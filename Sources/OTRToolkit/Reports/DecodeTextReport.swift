@@ -9,6 +9,7 @@ extension DecodeReport {
     }
 
     public func writeHuman(_ entry: DecodeSession.Entry, into rows: inout OutputBuffer) {
+        defer { for e in entry.explanations ?? [] { rows.row("explanation", e) } }
         if case .encoded = entry.item.kind, let message = entry.message, let analysis = entry.analysis {
             writeMessage(message, size: entry.scanned.binary.count, location: entry.location,
                          reassembledFrom: entry.reassembledFrom, into: &rows)

@@ -36,6 +36,17 @@ extension OTRTool {
                 order is named with the message that was due (python-potr aborts \
                 where the spec sends message 4 when the secrets differ).
 
+                EXPLAIN. With --explain, each message a receiver could not have \
+                accepted, had every message of the capture been delivered in its \
+                order, gets explanations ("explanations" in JSON) in the spec's \
+                words: a Data message while the AKE of its instances is under way \
+                or after a disconnect, a stale or future sender or recipient key id \
+                (which key was forgotten, since which line), a reused counter, a MAC \
+                that does not verify, a receiver instance of 0; a "[resent] " text \
+                names the line it repeats, and an OTR Error the unreadable message \
+                it most likely answers. The parties are the version 3 instance tags, \
+                their keys learnt from the messages each sends and receives.
+
                 Rules of the spec a message breaks are named on standard error with \
                 the line; the exit status is 2 for malformed input and 1 when a MAC, \
                 signature, commitment or SMP proof does not verify.
@@ -59,12 +70,15 @@ extension OTRTool {
         @OptionGroup var output: OutputOptions
         @OptionGroup var secrets: SecretOptions
 
+        @Flag(help: "Replay the receivers' state over the capture and say why each message a receiver could not have accepted failed.")
+        var explain = false
+
         func run() throws {
             let keys = try secrets.load()
             let diagnostics = Diagnostics(command: "decode")
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            let session = DecodeSession(keys: keys, json: output.json, showKeys: secrets.showKeys,
+            let session = DecodeSession(keys: keys, json: output.json, showKeys: secrets.showKeys, explain: explain,
                                         out: out, diagnostics: diagnostics)
             let pipeline = DecodePipeline(session)
             let reader = DecodeReader(pipeline: pipeline)

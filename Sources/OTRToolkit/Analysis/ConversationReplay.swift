@@ -1,0 +1,234 @@
+import OTR
+
+/// decode --explain: the receivers' state replayed over a capture, as the
+/// spec's state machines hold it, on the assumption that every message of
+/// the capture was delivered in the capture's order; for each message a
+/// receiver could not have accepted, why, in the spec's words.
+///
+/// The parties are their version 3 instance tags; a version 2 message
+/// names none, so version 2 is one conversation whose key ids, having no
+/// direction, are not followed. Each
+/// receiver Y of messages from X holds, as "Data Message" and "Receiving
+/// a Data Message" say: its own newest key id our_keyid (it keeps that key
+/// and the one before; it makes a new key when a message names our_keyid,
+/// and sends with sender keyid our_keyid - 1), and X's newest key id
+/// their_keyid (it keeps that and the one before, and moves on when a
+/// message names their_keyid). What each party holds is learnt from the
+/// messages it sends and receives; nothing is assumed before.
+public final class ConversationReplay {
+    /// At most this many parties and pairs are followed; beyond, the
+    /// oldest are forgotten (a hostile capture cannot grow the replay).
+    public static let maximumTracked = 4096
+
+    /// A directed pair: messages from `from` to `to`.
+    private struct Pair: Hashable {
+        let from: UInt32, to: UInt32
+        var reversed: Pair { Pair(from: to, to: from) }
+        var unordered: Pair { Pair(from: min(from, to), to: max(from, to)) }
+    }
+
+    private enum SessionState {
+        /// An AKE message was seen (the first at `line`); no Signature
+        /// message yet.
+        case akeInProgress(line: Int)
+        /// The Signature message was seen: both ends are encrypted.
+        case encrypted
+        /// `ender` sent the disconnect TLV at `line`: it is in plaintext,
+        /// the other end finished.
+        case ended(ender: UInt32, line: Int)
+    }
+
+    /// What receiver `to` holds of the keys of the pair.
+    private struct Keys {
+        var ours: UInt32?
+        var oursSince: Int?
+        var theirs: UInt32?
+    }
+
+    private var sessions = BoundedTable<Pair, SessionState>(limit: maximumTracked)
+    private var keys = BoundedTable<Pair, Keys>(limit: maximumTracked)
+    /// Texts each sender sent, by pair, the last few: a "[resent] " text
+    /// names the earlier line.
+    private var texts = BoundedTable<Pair, [(text: [UInt8], line: Int)]>(limit: maximumTracked)
+    private static let textsKept = 16
+    /// The last message a receiver could not have read: what an OTR Error
+    /// most likely answers.
+    private var lastUnreadable: (line: Int, reason: String)?
+
+    public init() {}
+
+    /// The explanations of one item of the capture, at `line`; `problem`
+    /// says why an encoded item could not be read, when it could not.
+    public func explain(_ item: TranscriptScanner.Item, message: EncodedMessage?, analysis: MessageAnalysis?,
+                        problem: String?, line: Int) -> [String] {
+        switch item.kind {
+        case .error:
+            if let last = lastUnreadable {
+                // One Error answers one unreadable message.
+                lastUnreadable = nil
+                return ["an OTR Error: most likely the answer to line \(last.line), which its receiver could not read (\(last.reason))"]
+            }
+            return ["an OTR Error, answering no message this replay found unreadable (it may answer one the capture lacks)"]
+        case .encoded:
+            break
+        default:
+            return []
+        }
+        guard let message else {
+            let reason = "the message cannot be read at all (\(problem ?? "unreadable")): every receiver discards it"
+            lastUnreadable = (line, reason)
+            return [reason]
+        }
+        guard let header = message.header else { return [] }
+        // Version 2 names no instances: its one conversation is the pair
+        // (0, 0), whose direction no message shows.
+        let pair = Pair(from: header.senderInstance?.rawValue ?? 0, to: header.receiverInstance?.rawValue ?? 0)
+        let directed = header.senderInstance != nil
+        switch message {
+        case .dhCommit, .dhKey, .revealSignature:
+            // An AKE begins (a D-H Commit to receiver 0 names one party
+            // only: the D-H Key answering it names both). A new AKE over
+            // an encrypted session leaves it readable meanwhile.
+            if case .encrypted? = sessions[pair.unordered] { return [] }
+            if case .akeInProgress? = sessions[pair.unordered] { return [] }
+            sessions[pair.unordered] = .akeInProgress(line: line)
+            return []
+        case .signature:
+            sessions[pair.unordered] = .encrypted
+            // A new AKE: fresh keys on both ends.
+            keys[pair] = nil
+            keys[pair.reversed] = nil
+            return []
+        case .data(let m):
+            return data(m, pair: pair, directed: directed, analysis: analysis?.data, line: line)
+        default:
+            return []
+        }
+    }
+
+    private func data(_ m: DataMessage, pair: Pair, directed: Bool, analysis: DataMessageAnalysis?, line: Int) -> [String] {
+        var reasons: [String] = []
+        let to = directed ? hex(pair.to) : "the receiver", from = directed ? hex(pair.from) : "the sender"
+        if directed, pair.to == 0 {
+            reasons.append("Data message to receiver instance 00000000: a version 3 Data message names its receiver, and every receiver ignores it (spec \"Instance Tags\")")
+        }
+        switch sessions[pair.unordered] {
+        case .akeInProgress(let started)?:
+            reasons.append("Data message before the AKE between \(from) and \(to) ended (its AKE began at line \(started), no Signature message since): \(to) is not in an encrypted session with \(from) and cannot read it (spec \"Receiving a Data Message\": not in MSGSTATE_ENCRYPTED)")
+        case .ended(let ender, let at)?:
+            reasons.append(!directed
+                ? "Data message after the disconnect TLV at line \(at): the party that sent it is in MSGSTATE_PLAINTEXT, the other in MSGSTATE_FINISHED, and neither reads it"
+                : ender == pair.to
+                ? "Data message after \(to) ended the session (disconnect TLV at line \(at)): \(to) is in MSGSTATE_PLAINTEXT and cannot read it"
+                : "Data message after \(from) ended the session (disconnect TLV at line \(at)): \(from) should send nothing encrypted now, and \(to) is in MSGSTATE_FINISHED")
+        case .encrypted?, nil:
+            break
+        }
+        if analysis?.macValid == false {
+            reasons.append("the MAC does not verify with the keys given or derived: a receiver holding them discards it as unreadable")
+        }
+        if let problem = analysis?.counterProblem {
+            reasons.append("\(problem): a receiver that checks the counter rejects it")
+        }
+        if directed {
+            reasons += keyIDs(m, pair: pair, line: line)
+            // What the sender's own message says of its keys: it sends with
+            // sender keyid = our_keyid - 1 and recipient keyid = their_keyid.
+            var senderKeys = keys[pair.reversed] ?? Keys()
+            if senderKeys.ours != m.senderKeyID &+ 1 { senderKeys.oursSince = line }
+            senderKeys.ours = m.senderKeyID &+ 1
+            senderKeys.theirs = m.recipientKeyID
+            keys[pair.reversed] = senderKeys
+        }
+
+        if let plaintext = analysis?.plaintext {
+            reasons += resent(plaintext.message, pair: pair, line: line)
+            if plaintext.tlvs.contains(where: { $0.kind == .disconnected }) {
+                sessions[pair.unordered] = .ended(ender: pair.from, line: line)
+            }
+        }
+        if let first = reasons.first { lastUnreadable = (line, first) }
+        return reasons
+    }
+
+    /// Spec "Receiving a Data Message": the receiver uses the keys named
+    /// by (sender keyid, recipient keyid) and keeps only our_keyid,
+    /// our_keyid - 1 of its own and their_keyid, their_keyid - 1 of the
+    /// sender's; a message naming another key cannot be decrypted.
+    private func keyIDs(_ m: DataMessage, pair: Pair, line: Int) -> [String] {
+        var held = keys[pair] ?? Keys()
+        var reasons: [String] = []
+        let to = hex(pair.to), from = hex(pair.from)
+        if let ours = held.ours {
+            let r = m.recipientKeyID
+            if r < ours &- 1 {
+                let since = held.oursSince.map { " since line \($0)" } ?? ""
+                reasons.append("recipient keyid \(r) is stale: \(to) holds its keys \(ours &- 1) and \(ours) only\(since), and forgot key \(r) when it made key \(r &+ 2)")
+            } else if r > ours {
+                reasons.append("recipient keyid \(r) is in the future: \(to)'s newest key is \(ours); \(from) names a key \(to) never sent")
+            }
+        }
+        if let theirs = held.theirs {
+            let s = m.senderKeyID
+            if s < theirs &- 1 {
+                reasons.append("sender keyid \(s) is stale: \(to) holds \(from)'s keys \(theirs &- 1) and \(theirs) only, and forgot key \(s)")
+            } else if s > theirs {
+                reasons.append("sender keyid \(s) is in the future: \(to) knows \(from)'s keys up to \(theirs); the message announcing key \(s) was lost")
+            }
+        }
+        guard reasons.isEmpty else { return reasons }
+        // Accepted: the receiver moves on as the spec says.
+        if held.ours == nil || m.recipientKeyID == held.ours {
+            held.ours = m.recipientKeyID &+ 1
+            held.oursSince = line
+        }
+        if held.theirs == nil || m.senderKeyID == held.theirs { held.theirs = m.senderKeyID &+ 1 }
+        keys[pair] = held
+        return []
+    }
+
+    /// libotr re-sends the last text with "[resent] " after an OTR Error
+    /// that restarts the AKE (and a text held back until the AKE ends).
+    private func resent(_ text: [UInt8], pair: Pair, line: Int) -> [String] {
+        let prefix = Array("[resent] ".utf8)
+        var sent = texts[pair] ?? []
+        defer {
+            sent.append((text, line))
+            if sent.count > Self.textsKept { sent.removeFirst() }
+            texts[pair] = sent
+        }
+        guard text.starts(with: prefix) else { return [] }
+        let original = Array(text.dropFirst(prefix.count))
+        if let earlier = sent.last(where: { $0.text == original }) {
+            return ["a re-send of the text of line \(earlier.line) (libotr's \"[resent] \" after an OTR Error restarted the AKE): that message did not reach its receiver"]
+        }
+        return ["a re-send (\"[resent] \") of a text the capture does not hold"]
+    }
+
+    private func hex(_ tag: UInt32) -> String { InstanceTag(rawValue: tag).hex }
+}
+
+/// A dictionary that forgets its oldest keys beyond `limit`.
+struct BoundedTable<Key: Hashable, Value> {
+    private var values: [Key: Value] = [:]
+    private var order: [Key] = []
+    private var head = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    subscript(key: Key) -> Value? {
+        get { values[key] }
+        set {
+            if newValue != nil, values[key] == nil {
+                order.append(key)
+                if order.count - head > limit {
+                    values[order[head]] = nil
+                    head += 1
+                    if head > limit { order.removeFirst(head); head = 0 }
+                }
+            }
+            values[key] = newValue
+        }
+    }
+}

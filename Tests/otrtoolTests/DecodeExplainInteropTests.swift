@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+/// decode --explain against libotr 4.1.1 and python-potr: on captures of
+/// what each receiver was handed, the messages decode explains are exactly
+/// those the receiving libotr refused (an error event during their
+/// delivery), with the reason libotr's event implies; honest conversations
+/// are explained by nothing.
+struct DecodeExplainInteropTests {
+    struct Run {
+        var conversation: Conversation
+        /// The capture a receiver-side log would hold: every wire message
+        /// libotr handed over and did not lose, one a line.
+        var capture: String
+        /// The wire seq of each capture line.
+        var seqs: [Int]
+        /// The seqs whose delivery raised a libotr error event, with it (an
+        /// OTR Error received is reported as one, and is not counted).
+        var refused: [Int: String]
+    }
+
+    static func libotr(_ script: String, version: Int = 3, policy: String? = nil) throws -> Run {
+        var arguments = ["converse", "--version", "\(version)", "--alice-secret", "blue"]
+        if let policy { arguments += ["--policy", policy] }
+        let result = try Peers.runLibotr(arguments, stdin: Data(script.utf8))
+        try #require(result.status == 0, "libotr peer failed: \(result.err)")
+        let conversation = try Conversation(jsonLines: result.stdout)
+        let dropped = Set(conversation.events("dropped").compactMap { $0["seq"] as? Int })
+        let wires = conversation.wires.filter { !dropped.contains($0.seq) && !$0.text.isEmpty }
+        var refused: [Int: String] = [:]
+        var pending: [String] = []
+        for event in conversation.events {
+            switch event["event"] as? String {
+            case "error": pending.append(event["msg_event"] as? String ?? "?")
+            case "delivered":
+                if let seq = event["seq"] as? Int, let first = pending.first { refused[seq] = first }
+                pending = []
+            default: break
+            }
+        }
+        for wire in wires where wire.text.hasPrefix("?OTR Error:") { refused[wire.seq] = nil }
+        let capture = wires.map { "[\($0.seq)] <\($0.from)> \($0.text.replacingOccurrences(of: "\n", with: " "))" }
+            .joined(separator: "\n") + "\n"
+        return Run(conversation: conversation, capture: capture, seqs: wires.map(\.seq), refused: refused)
+    }
+
+    /// decode --explain of the run with alice's D-H exponents: the
+    /// explanations of each line that is not an OTR Error, by wire seq.
+    static func explained(_ run: Run) throws -> [Int: [String]] {
+        let keys = run.conversation.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+        let result = try Tool.run(["decode", "--json", "--explain"] + keys, stdin: Data(run.capture.utf8))
+        var found: [Int: [String]] = [:]
+        for object in try Tool.jsonLines(result) {
+            guard let explanations = object["explanations"] as? [String], !explanations.isEmpty,
+                  object["kind"] as? String != "error", let line = object["line"] as? Int else { continue }
+            found[run.seqs[line - 1]] = explanations
+        }
+        return found
+    }
+
+    static let honest = """
+        alice: /start
+        alice: one
+        alice: two
+        bob: three
+        alice: four
+        bob: five
+        bob: six
+        bob: seven
+        alice: eight
+        bob: /smpq Which colour?|blue
+        alice: nine
+        bob: ten
+        alice: /symkey 1 00010203
+        alice: eleven
+        bob: twelve
+        bob: /end
+
+        """
+
+    @Test("honest libotr conversations (key rotation, SMP, symmetric key, disconnect) are explained by nothing", arguments: [2, 3])
+    func honestLibotr(version: Int) throws {
+        let run = try Self.libotr(Self.honest, version: version)
+        #expect(run.refused.isEmpty, "libotr refused \(run.refused)")
+        let explained = try Self.explained(run)
+        #expect(explained.isEmpty, "\(explained)")
+    }
+
+    @Test func anHonestPotrConversationIsExplainedByNothing() throws {
+        let script = Self.honest.replacingOccurrences(of: "alice: /symkey 1 00010203\n", with: "")
+        let result = try Peers.runPotr(["converse", "--alice-secret", "blue"], stdin: Data(script.utf8))
+        try #require(result.status == 0, "potr peer failed: \(result.err)")
+        let conversation = try Conversation(jsonLines: result.stdout)
+        let keys = conversation.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+        let decoded = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"] + keys,
+                                                      stdin: Data(conversation.captureLog.utf8)))
+        let explained = decoded.filter { !($0["explanations"] as? [String] ?? []).isEmpty }
+        #expect(explained.isEmpty, "\(explained.map { ($0["line"] ?? "?", $0["explanations"] ?? "") })")
+    }
+
+    @Test("a lost Signature message: alice's Data message is explained as sent before bob's AKE ended, the one libotr refused")
+    func lostSignature() throws {
+        let run = try Self.libotr("""
+            !hold
+            alice: /start
+            !step
+            !step
+            !step
+            !step
+            !drop
+            alice: hello bob
+            !flush
+            bob: are you there?
+
+            """)
+        let explained = try Self.explained(run)
+        #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), libotr refused \(run.refused)")
+        #expect(run.refused.values.allSatisfy { $0 == "RCVDMSG_NOT_IN_PRIVATE" }, "\(run.refused)")
+        #expect(explained.values.allSatisfy { $0.first?.hasPrefix("Data message before the AKE between") == true }, "\(explained)")
+    }
+
+    @Test("a text sent as the peer disconnects is explained as arriving after the session ended, as libotr refuses it")
+    func textAfterDisconnect() throws {
+        let run = try Self.libotr("""
+            alice: /start
+            alice: hello bob
+            bob: hello alice
+            !hold
+            bob: /end
+            alice: are you there?
+            !flush
+
+            """)
+        let explained = try Self.explained(run)
+        try #require(!run.refused.isEmpty, "libotr refused nothing: the scenario did not happen")
+        #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), libotr refused \(run.refused)")
+        #expect(explained.values.allSatisfy { $0.first?.contains("ended the session (disconnect TLV at line") == true }, "\(explained)")
+    }
+
+    @Test("a malformed Data message is explained, and the OTR Error libotr answers it with names its line")
+    func malformedMessageAndItsError() throws {
+        let run = try Self.libotr("""
+            alice: /start
+            alice: first
+            bob: reply
+            alice: /inject ?OTR:AAIDAAAAAAEAAAABAAAAwAA=.
+            bob: hello again
+
+            """, version: 2, policy: "0x32")
+        let explained = try Self.explained(run)
+        #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), libotr refused \(run.refused)")
+        let keys = run.conversation.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+        let decoded = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"] + keys, stdin: Data(run.capture.utf8)))
+        let injected = try #require(decoded.first { ($0["raw"] as? String)?.hasPrefix("?OTR:AAIDAAAAAAEAAAABAAAAwAA=") == true })
+        let error = try #require(decoded.first { $0["kind"] as? String == "error" }, "libotr sent no OTR Error")
+        #expect((error["explanations"] as? [String])?.first?.hasPrefix(
+            "an OTR Error: most likely the answer to line \(injected["line"] as? Int ?? -1)") == true, "\(error)")
+    }
+}
