@@ -19,16 +19,22 @@ struct ConversationReplayTests {
         }
     }
 
-    static func data(from: InstanceTag, to: InstanceTag, s: UInt32, r: UInt32, counter: UInt8 = 1) throws -> [UInt8] {
-        let m = DataMessage(header: MessageHeader(version: 3, type: MessageType.data.rawValue, senderInstance: from, receiverInstance: to),
+    static let aesKey = SecureBytes([UInt8](repeating: 7, count: 16))
+
+    static func data(from: InstanceTag, to: InstanceTag, s: UInt32, r: UInt32, counter: UInt8 = 1, text: String? = nil) throws -> [UInt8] {
+        var m = DataMessage(header: MessageHeader(version: 3, type: MessageType.data.rawValue, senderInstance: from, receiverInstance: to),
                             senderKeyID: s, recipientKeyID: r, nextDHKey: MPI(UInt(5)),
                             counter: [0, 0, 0, 0, 0, 0, 0, counter], encryptedMessage: [1, 2, 3], mac: [UInt8](repeating: 0, count: 20))
+        if let text { try m.seal(plaintext: DataPlaintext(message: Array(text.utf8)).encoded, aesKey: aesKey, macKey: nil) }
         return Array(try EncodedMessage.data(m).armoured().utf8)
     }
 
-    /// The explanations decode --explain gives each line.
-    static func explain(_ lines: [[UInt8]]) -> [[String]] {
-        let session = DecodeSession(keys: CaptureKeys(), json: true, showKeys: false, explain: true, out: .standardOutput(),
+    /// The explanations decode --explain gives each line (`decrypting`:
+    /// with `aesKey`, which opens the messages sealed with a text).
+    static func explain(_ lines: [[UInt8]], decrypting: Bool = false) -> [[String]] {
+        var keys = CaptureKeys()
+        if decrypting { keys.aesKeys = [aesKey] }
+        let session = DecodeSession(keys: keys, json: true, showKeys: false, explain: true, out: .standardOutput(),
                                     diagnostics: Diagnostics(command: "decode", forward: { _, _, _ in }))
         return ToolkitFixtures.items(ToolkitFixtures.read(lines)).map { session.decode($0).explanations ?? [] }
     }
@@ -92,6 +98,18 @@ struct ConversationReplayTests {
         #expect(explanations[2] == ["an OTR Error: most likely the answer to line 2, which its receiver could not read (\(explanations[1][0]))"])
         // One Error answers one message.
         #expect(explanations[3].first?.hasPrefix("an OTR Error, answering no message") == true)
+    }
+
+    @Test("a \"[resent] \" text names the line whose text it repeats")
+    func resentText() throws {
+        let lines = [try Self.data(from: Self.alice, to: Self.bob, s: 1, r: 1, counter: 1, text: "the text that was lost"),
+                     try Self.data(from: Self.alice, to: Self.bob, s: 1, r: 1, counter: 2, text: "something else"),
+                     try Self.data(from: Self.alice, to: Self.bob, s: 1, r: 1, counter: 3, text: "[resent] the text that was lost"),
+                     try Self.data(from: Self.alice, to: Self.bob, s: 1, r: 1, counter: 4, text: "[resent] never sent before")]
+        let explanations = Self.explain(lines, decrypting: true)
+        #expect(explanations[0].isEmpty && explanations[1].isEmpty, "\(explanations)")
+        #expect(explanations[2].first?.hasPrefix("a re-send of the text of line 1") == true, "\(explanations[2])")
+        #expect(explanations[3] == ["a re-send (\"[resent] \") of a text the capture does not hold"])
     }
 
     @Test("a reused counter is named; the replay's tables stay bounded however many instances a capture names")

@@ -32,6 +32,21 @@ struct ExamplesTests {
         #expect(analyses.filter { $0["mac_valid"] as? Bool == true }.count == 8)
     }
 
+    /// The README's "why did bob see unreadable?": line 5 of a libotr
+    /// session whose Signature message was lost, explained; the capture's
+    /// other lines are not.
+    @Test func theLostSignatureExampleIsExplainedAsTheREADMEShows() throws {
+        let path = Self.examples.appendingPathComponent("lost-signature.log").path
+        let result = try Tool.run(["decode", "--explain", path])
+        #expect(result.status == 0, "\(result.err)")
+        let readme = try String(contentsOf: Tool.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let explanation = try #require(result.out.split(separator: "\n").first { $0.contains("explanation") })
+        #expect(readme.contains(String(explanation)), "README's example differs from: \(explanation)")
+        let explained = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain", path]))
+            .filter { !($0["explanations"] as? [String] ?? []).isEmpty }.compactMap { $0["line"] as? Int }
+        #expect(explained == [5])
+    }
+
     @Test func theOffersExampleShowsEveryKindAndItsBrokenQuery() throws {
         let result = try Tool.run(["parse-tag", "--json", Self.examples.appendingPathComponent("offers.txt").path])
         #expect(result.status == 2)
