@@ -10,7 +10,7 @@ import OTRToolkit
         let session = DecodeSession(keys: CaptureKeys(), json: true, showKeys: false, out: .standardOutput(),
                                     diagnostics: Diagnostics(command: "test"))
         let entry = session.decode(item)
-        return try JSONParser.parse(Array(DecodeReport(showKeys: false, keysGiven: false).json(entry).render().utf8))
+        return try JSONParser.parse(DecodeReport(showKeys: false, keysGiven: false).json(entry))
     }
 
     @Test("decode --json then encode rebuilds the line of every message of the example captures", arguments: ["examples/capture.log", "Fuzz/Corpus/capture/libotr-v3-smp.log", "Fuzz/Corpus/capture/potr.log"])

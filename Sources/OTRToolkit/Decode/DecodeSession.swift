@@ -35,7 +35,9 @@ public final class DecodeSession {
             diagnostics.report(entry.location.description, problem)
         }
         if json {
-            out.writeLine(report.json(entry))
+            report.writeJSON(entry, into: &out.buffer)
+            out.buffer.append(UInt8(ascii: "\n"))
+            out.flushIfFull()
         } else {
             report.writeHuman(entry, to: out)
         }

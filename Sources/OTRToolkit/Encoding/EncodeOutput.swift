@@ -20,7 +20,9 @@ public struct EncodeOutput {
         func text(_ argument: String) -> String { String(decoding: argument.argumentBytes, as: UTF8.self) }
         let stanza = xmppTo.map { XMPPStanza.message(body: message, to: text($0), from: xmppFrom.map(text)) }
         if json {
-            out.writeLine(EncodeReport.json(message, location: location, stanza: stanza).render())
+            EncodeReport.write(message, location: location, stanza: stanza, into: &out.buffer)
+            out.buffer.append(UInt8(ascii: "\n"))
+            out.flushIfFull()
         } else if let stanza {
             out.writeLine(stanza)
         } else {

@@ -22,110 +22,156 @@ public struct DecodeReport {
 
     // MARK: JSON
 
-    public func json(_ entry: DecodeSession.Entry) -> JSON {
+    /// The item's JSON object, one line's worth, written into `out`.
+    public func writeJSON(_ entry: DecodeSession.Entry, into out: inout OutputBuffer) {
+        out.jsonObject(nil) { out in fields(entry, into: &out) }
+    }
+
+    /// The item's JSON object as bytes (for tests and other callers that
+    /// want a value).
+    public func json(_ entry: DecodeSession.Entry) -> [UInt8] {
+        var out = OutputBuffer()
+        writeJSON(entry, into: &out)
+        return Array(out.bytes)
+    }
+
+    private func fields(_ entry: DecodeSession.Entry, into out: inout OutputBuffer) {
         let location = entry.location
-        var fields: [(String, JSON)] = [("source", .argument(location.source)), ("line", .int(location.line)),
-                                        ("offset", .int(entry.item.offset))]
+        out.json("source", .argument(location.source))
+        out.json("line", int: location.line)
+        out.json("offset", int: entry.item.offset)
         switch entry.item.kind {
         case .plaintext(let text):
-            fields += [("kind", .string("plaintext"))] + JSON.textField("text", text)
+            out.json("kind", string: "plaintext")
+            out.json("text", textField: text)
         case .query(let q, let text, let at):
-            fields += [("kind", .string("query")), ("versions", .array(q.versions.compactMap(\.number).map { .int($0) })),
-                       ("other_versions", .array(q.versions.filter { $0.number == nil }.map { .string($0.description) })),
-                      ] + JSON.textField("offer", q.offer) + JSON.textField("text", text) + [("text_offset", .int(at))]
+            out.json("kind", string: "query")
+            MessageJSON.offer(q.versions, q.offer, text: text, at: at, into: &out)
         case .whitespaceTag(let t, let text, let at):
-            fields += [("kind", .string("whitespace-tag")), ("versions", .array(t.versions.compactMap(\.number).map { .int($0) })),
-                       ("other_versions", .array(t.versions.filter { $0.number == nil }.map { .string($0.description) })),
-                      ] + JSON.textField("offer", t.offer) + JSON.textField("text", text) + [("text_offset", .int(at))]
+            out.json("kind", string: "whitespace-tag")
+            MessageJSON.offer(t.versions, t.offer, text: text, at: at, into: &out)
         case .error(let e):
-            fields += [("kind", .string("error"))] + JSON.textField("message", e.text) + JSON.textField("raw", e.encoded)
+            out.json("kind", string: "error")
+            out.json("message", textField: e.text)
+            out.json("raw", textField: e.encoded)
         case .unrecognised(let raw):
-            fields += [("kind", .string("unrecognised"))] + JSON.textField("raw", raw)
+            out.json("kind", string: "unrecognised")
+            out.json("raw", textField: raw)
         case .fragment(let raw):
-            fields += [("kind", .string("fragment"))] + JSON.textField("raw", raw)
+            out.json("kind", string: "fragment")
+            out.json("raw", textField: raw)
             if let f = entry.scanned.fragment {
-                fields += [("form", .string(f.form.rawValue)), ("k", .int(f.k)), ("n", .int(f.n))]
+                out.json("form", string: f.form.rawValue)
+                out.json("k", int: f.k)
+                out.json("n", int: f.n)
                 if f.form == .v3 {
-                    fields += [("sender_instance", .int(Int(f.senderInstance))), ("sender_instance_hex", .string(InstanceTag(f.senderInstance).hex)),
-                               ("receiver_instance", .int(Int(f.receiverInstance))),
-                               ("receiver_instance_hex", .string(InstanceTag(f.receiverInstance).hex))]
+                    out.json("sender_instance", int: Int(f.senderInstance))
+                    out.json("sender_instance_hex", string: InstanceTag(f.senderInstance).hex)
+                    out.json("receiver_instance", int: Int(f.receiverInstance))
+                    out.json("receiver_instance_hex", string: InstanceTag(f.receiverInstance).hex)
                 }
-                fields.append(("piece", .text(f.piece)))
+                out.json("piece", text: f.piece)
             }
         case .unterminated(let raw):
-            fields += [("kind", .string("unterminated"))] + JSON.textField("raw", raw)
+            out.json("kind", string: "unterminated")
+            out.json("raw", textField: raw)
         case .encoded(let raw):
             if let a = entry.analysis, let message = entry.message {
-                fields += MessageJSON.fields(message)
-                fields.append(("raw", .text(raw)))
-                fields.append(("violations", .array(a.violations.map { .string($0) })))
-                if let analysis = analysisJSON(a) { fields.append(("analysis", analysis)) }
+                MessageJSON.fields(message, into: &out)
+                out.json("raw", text: raw)
+                out.jsonArray("violations") { out in
+                    for v in a.violations { out.jsonElement(.string(v)) }
+                }
+                if hasAnalysisFields(a) { out.jsonObject("analysis") { out in analysisFields(a, into: &out) } }
             } else {
-                fields += [("kind", .string("invalid"))] + JSON.textField("raw", raw)
+                out.json("kind", string: "invalid")
+                out.json("raw", textField: raw)
             }
         }
         // The rest of the line, as a query carries it: encode puts the item
         // back into it.
         if !entry.item.around.isEmpty {
-            fields += JSON.textField("text", entry.item.around) + [("text_offset", .int(entry.item.aroundOffset))]
+            out.json("text", textField: entry.item.around)
+            out.json("text_offset", int: entry.item.aroundOffset)
         }
         if let r = entry.reassembledFrom {
-            fields.append(("reassembled", .object([("fragments", .int(r.fragmentCount)), ("first_line", .int(r.firstPosition)),
-                                                   ("last_line", .int(r.lastPosition))])))
+            out.jsonObject("reassembled") { out in
+                out.json("fragments", int: r.fragmentCount)
+                out.json("first_line", int: r.firstPosition)
+                out.json("last_line", int: r.lastPosition)
+            }
         }
-        let problems = entry.problems.map(\.description)
-        if !problems.isEmpty, case .encoded = entry.item.kind, entry.analysis == nil {
-            fields.append(("error", .string(problems[0])))
+        if let problem = entry.problems.first, case .encoded = entry.item.kind, entry.analysis == nil {
+            out.json("error", string: problem.description)
         }
-        if let explanations = entry.explanations { fields.append(("explanations", .array(explanations.map { .string($0) }))) }
-        return .object(fields)
+        if let explanations = entry.explanations {
+            out.jsonArray("explanations") { out in
+                for e in explanations { out.jsonElement(.string(e)) }
+            }
+        }
     }
 
-    public func analysisJSON(_ a: MessageAnalysis) -> JSON? {
-        var fields: [(String, JSON)] = []
+    /// Whether `analysisFields` writes anything: the "analysis" object is
+    /// left out when it would be empty.
+    private func hasAnalysisFields(_ a: MessageAnalysis) -> Bool {
+        if a.data != nil { return true }
+        guard let ake = a.ake else { return false }
+        return ake.gx != nil || ake.gy != nil || ake.opening != nil || ake.keys != nil || ake.signatureCheck != nil
+            || ake.missing != nil
+    }
+
+    private func analysisFields(_ a: MessageAnalysis, into out: inout OutputBuffer) {
         if let d = a.data {
-            fields.append(("mac_valid", d.macValid.map { .bool($0) } ?? .null))
-            fields.append(("counter_problem", d.counterProblem.map { .string($0) } ?? .null))
-            if d.keySource != nil { fields.append(("key_source", .string(describe(d.keySource)))) }
+            if let valid = d.macValid { out.json("mac_valid", bool: valid) } else { out.jsonNull("mac_valid") }
+            if let problem = d.counterProblem { out.json("counter_problem", string: problem) } else { out.jsonNull("counter_problem") }
+            if d.keySource != nil { out.json("key_source", string: describe(d.keySource)) }
             if showKeys {
-                if let k = d.aesKey { fields.append(("aes_key", .hex(k.octets))) }
-                if let k = d.macKey { fields.append(("mac_key", .hex(k.octets))) }
-                if let k = d.extraSymmetricKey { fields.append(("extra_symmetric_key", .hex(k.octets))) }
+                if let k = d.aesKey { out.json("aes_key", hex: k.octets) }
+                if let k = d.macKey { out.json("mac_key", hex: k.octets) }
+                if let k = d.extraSymmetricKey { out.json("extra_symmetric_key", hex: k.octets) }
             }
             if let p = d.plaintext {
-                var text: [(String, JSON)] = [("message", .text(p.message)), ("message_hex", .hex(p.message)),
-                                              ("nul", .bool(p.hasNUL)), ("tlvs", .array(p.tlvs.enumerated().map { MessageJSON.tlv($1, smp: d.smp[$0]) }))]
-                if let bytes = d.plaintextBytes { text.append(("bytes", .hex(bytes.octets))) }
-                fields.append(("plaintext", .object(text)))
+                out.jsonObject("plaintext") { out in
+                    out.json("message", text: p.message)
+                    out.json("message_hex", hex: p.message)
+                    out.json("nul", bool: p.hasNUL)
+                    out.jsonArray("tlvs") { out in
+                        for (i, t) in p.tlvs.enumerated() { MessageJSON.tlv(t, smp: d.smp[i], into: &out) }
+                    }
+                    if let bytes = d.plaintextBytes { out.json("bytes", hex: bytes.octets) }
+                }
             } else if let bytes = d.plaintextBytes {
-                fields.append(("plaintext", .object([("bytes", .hex(bytes.octets))])))
+                out.jsonObject("plaintext") { out in out.json("bytes", hex: bytes.octets) }
             }
-            if let problem = d.plaintextProblem { fields.append(("plaintext_error", .string(problem))) }
+            if let problem = d.plaintextProblem { out.json("plaintext_error", string: problem) }
         }
         if let ake = a.ake {
-            if let gx = ake.gx { fields.append(("gx", .hex(gx.bytes))) }
-            if let gy = ake.gy { fields.append(("gy", .hex(gy.bytes))) }
-            if let o = ake.opening { fields.append(("commitment_matches", .bool(o.hashMatches))) }
+            if let gx = ake.gx { out.json("gx", hex: gx.bytes) }
+            if let gy = ake.gy { out.json("gy", hex: gy.bytes) }
+            if let o = ake.opening { out.json("commitment_matches", bool: o.hashMatches) }
             if let keys = ake.keys {
-                fields.append(("ssid", .hex(keys.ssid)))
+                out.json("ssid", hex: keys.ssid)
                 if showKeys {
-                    fields += [("c", .hex(keys.c.octets)), ("c_prime", .hex(keys.cPrime.octets)),
-                               ("m1", .hex(keys.m1.octets)), ("m2", .hex(keys.m2.octets)),
-                               ("m1_prime", .hex(keys.m1Prime.octets)), ("m2_prime", .hex(keys.m2Prime.octets))]
+                    out.json("c", hex: keys.c.octets)
+                    out.json("c_prime", hex: keys.cPrime.octets)
+                    out.json("m1", hex: keys.m1.octets)
+                    out.json("m2", hex: keys.m2.octets)
+                    out.json("m1_prime", hex: keys.m1Prime.octets)
+                    out.json("m2_prime", hex: keys.m2Prime.octets)
                 }
             }
             if let check = ake.signatureCheck {
-                fields.append(("signature_mac_valid", .bool(check.macValid)))
+                out.json("signature_mac_valid", bool: check.macValid)
                 if let part = check.signedPart {
-                    fields += [("public_key", .hex(OTRPublicKey.encode(part.publicKey))),
-                               ("fingerprint", .string(part.publicKey.fingerprint.human)),
-                               ("keyid", .int(Int(part.keyID))), ("signature", .hex(part.signature)),
-                               ("signature_valid", .bool(check.signatureValid))]
+                    out.json("public_key", hex: OTRPublicKey.encode(part.publicKey))
+                    out.json("fingerprint", string: part.publicKey.fingerprint.human)
+                    out.json("keyid", int: Int(part.keyID))
+                    out.json("signature", hex: part.signature)
+                    out.json("signature_valid", bool: check.signatureValid)
                 }
-                if let p = check.problem { fields.append(("signed_part_error", .string(p))) }
+                if let p = check.problem { out.json("signed_part_error", string: p) }
             }
-            if let missing = ake.missing { fields.append(("keys_missing", .string(missing))) }
+            if let missing = ake.missing { out.json("keys_missing", string: missing) }
         }
-        return fields.isEmpty ? nil : .object(fields)
     }
 }

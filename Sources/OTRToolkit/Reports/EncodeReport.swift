@@ -4,13 +4,16 @@ import OTR
 /// `decode --json` gives that message (so `encode --json | encode` writes
 /// it again), then its length and, with --xmpp-to, the stanza.
 public enum EncodeReport {
-    public static func json(_ message: [UInt8], location: SourceLocation?, stanza: String?) -> JSON {
-        var fields: [(String, JSON)] = []
-        if let location { fields += [("source", .argument(location.source)), ("line", .int(location.line))] }
-        fields += kindFields(message)
-        fields.append(("length", .int(message.count)))
-        if let stanza { fields.append(("stanza", .string(stanza))) }
-        return .object(fields)
+    public static func write(_ message: [UInt8], location: SourceLocation?, stanza: String?, into out: inout OutputBuffer) {
+        out.jsonObject(nil) { out in
+            if let location {
+                out.json("source", .argument(location.source))
+                out.json("line", int: location.line)
+            }
+            kindFields(message, into: &out)
+            out.json("length", int: message.count)
+            if let stanza { out.json("stanza", string: stanza) }
+        }
     }
 
     /// What the message is, read back as decode reads it: one OTR item,
@@ -18,45 +21,56 @@ public enum EncodeReport {
     /// "text") as "text" and "text_offset". A message that is not one item
     /// (text with several, say) is shown as the plain text it is, which
     /// encode also writes back unchanged.
-    public static func kindFields(_ message: [UInt8]) -> [(String, JSON)] {
+    public static func kindFields(_ message: [UInt8], into out: inout OutputBuffer) {
         let findings = PlaintextScanner.scan(message, limit: 2)
-        guard findings.count == 1, let finding = findings.first else { return plaintext(message) }
+        guard findings.count == 1, let finding = findings.first else { return plaintext(message, into: &out) }
         let range = finding.range
         let item = Array(message[range])
         let around = Array(message[..<range.lowerBound]) + Array(message[range.upperBound...])
-        let aroundFields: [(String, JSON)] = around.isEmpty ? [] : JSON.textField("text", around) + [("text_offset", .int(range.lowerBound))]
+        func aroundFields(_ out: inout OutputBuffer) {
+            guard !around.isEmpty else { return }
+            out.json("text", textField: around)
+            out.json("text_offset", int: range.lowerBound)
+        }
         switch finding {
         case .encoded where item.last == UInt8(ascii: "."):
             do {
-                return MessageJSON.fields(try EncodedMessage.read(armoured: item)) + [("raw", .text(item))] + aroundFields
+                let read = try EncodedMessage.read(armoured: item)
+                MessageJSON.fields(read, into: &out)
+                out.json("raw", text: item)
+                aroundFields(&out)
             } catch {
-                return [("kind", .string("invalid"))] + JSON.textField("raw", item) + aroundFields + [("error", .string("\(error)"))]
+                out.json("kind", string: "invalid")
+                out.json("raw", textField: item)
+                aroundFields(&out)
+                out.json("error", string: "\(error)")
             }
         case .query(let q):
-            return [("kind", .string("query"))] + offer(q.versions, q.offer, range, in: message)
+            out.json("kind", string: "query")
+            MessageJSON.offer(q.versions, q.offer, text: around, at: range.lowerBound, into: &out)
         case .whitespaceTag(let t):
-            return [("kind", .string("whitespace-tag"))] + offer(t.versions, t.offer, range, in: message)
+            out.json("kind", string: "whitespace-tag")
+            MessageJSON.offer(t.versions, t.offer, text: around, at: range.lowerBound, into: &out)
         case .error(let e):
-            return [("kind", .string("error"))] + JSON.textField("message", e.text) + JSON.textField("raw", item) + aroundFields
+            out.json("kind", string: "error")
+            out.json("message", textField: e.text)
+            out.json("raw", textField: item)
+            aroundFields(&out)
         case .fragment:
-            return [("kind", .string("fragment"))] + JSON.textField("raw", item) + aroundFields
+            out.json("kind", string: "fragment")
+            out.json("raw", textField: item)
+            aroundFields(&out)
         case .unrecognised:
-            return [("kind", .string("unrecognised"))] + JSON.textField("raw", item) + aroundFields
+            out.json("kind", string: "unrecognised")
+            out.json("raw", textField: item)
+            aroundFields(&out)
         default:
-            return plaintext(message)
+            plaintext(message, into: &out)
         }
     }
 
-    public static func plaintext(_ message: [UInt8]) -> [(String, JSON)] {
-        [("kind", .string("plaintext"))] + JSON.textField("text", message)
-    }
-
-    /// decode's fields of an offer: the versions, the offer as written, and
-    /// the text around it with where the offer stands in it.
-    public static func offer(_ versions: [OTRVersion], _ offer: [UInt8], _ range: Range<Int>, in message: [UInt8]) -> [(String, JSON)] {
-        let around = Array(message[..<range.lowerBound]) + Array(message[range.upperBound...])
-        return [("versions", .array(versions.compactMap(\.number).map { .int($0) })),
-                ("other_versions", .array(versions.filter { $0.number == nil }.map { .string($0.description) }))]
-            + JSON.textField("offer", offer) + JSON.textField("text", around) + [("text_offset", .int(range.lowerBound))]
+    public static func plaintext(_ message: [UInt8], into out: inout OutputBuffer) {
+        out.json("kind", string: "plaintext")
+        out.json("text", textField: message)
     }
 }
