@@ -24,7 +24,41 @@ public enum JSON {
 
     /// Whether `bytes` are valid UTF-8 (ASCII, the common case, checked first).
     public static func isUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.allSatisfy({ $0 < 0x80 }) || String(validating: bytes, as: UTF8.self) != nil
+        isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// Whether every byte is below 0x80, eight bytes at a time.
+    static func isASCII(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var i = 0
+            while i + 8 <= raw.count {
+                if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & highBits != 0 { return false }
+                i += 8
+            }
+            while i < raw.count {
+                if raw[i] >= 0x80 { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether any of the eight bytes of `word` needs escaping in a JSON
+    /// string: a control character (below 0x20), DEL, a quote or a
+    /// backslash. Exact, by the "has a byte less than / equal to"
+    /// bit tricks: a byte b gives its high bit in (b - n) & ~b when b < n
+    /// (n at most 0x80), and b ^ c is zero exactly when b == c.
+    @inline(__always)
+    static func needsEscaping(_ word: UInt64) -> Bool {
+        func hasZero(_ v: UInt64) -> UInt64 { (v &- lowBits) & ~v & highBits }
+        let control = (word &- lowBits &* 0x20) & ~word & highBits
+        let quote = hasZero(word ^ (lowBits &* 0x22))
+        let backslash = hasZero(word ^ (lowBits &* 0x5c))
+        let delete = hasZero(word ^ (lowBits &* 0x7f))
+        return control | quote | backslash | delete != 0
     }
 
     public func render() -> String {
@@ -89,11 +123,20 @@ public enum JSON {
     public static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, into out: inout OutputBuffer) {
         out.append(UInt8(ascii: "\""))
         var run = 0
-        for i in utf8.indices {
+        var i = 0
+        let raw = UnsafeRawBufferPointer(utf8)
+        while i < utf8.count {
+            // Eight bytes at a time past runs that need no escaping.
+            if i + 8 <= utf8.count, !needsEscaping(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let b = utf8[i]
+            i += 1
             guard b < 0x20 || b == 0x7f || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-            out.append(UnsafeBufferPointer(rebasing: utf8[run..<i]))
-            run = i + 1
+            let at = i - 1
+            out.append(UnsafeBufferPointer(rebasing: utf8[run..<at]))
+            run = at + 1
             switch b {
             case UInt8(ascii: "\""): out.append("\\\"")
             case UInt8(ascii: "\\"): out.append("\\\\")
