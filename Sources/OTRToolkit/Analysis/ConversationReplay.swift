@@ -207,28 +207,3 @@ public final class ConversationReplay {
 
     private func hex(_ tag: UInt32) -> String { InstanceTag(rawValue: tag).hex }
 }
-
-/// A dictionary that forgets its oldest keys beyond `limit`.
-struct BoundedTable<Key: Hashable, Value> {
-    private var values: [Key: Value] = [:]
-    private var order: [Key] = []
-    private var head = 0
-    let limit: Int
-
-    init(limit: Int) { self.limit = limit }
-
-    subscript(key: Key) -> Value? {
-        get { values[key] }
-        set {
-            if newValue != nil, values[key] == nil {
-                order.append(key)
-                if order.count - head > limit {
-                    values[order[head]] = nil
-                    head += 1
-                    if head > limit { order.removeFirst(head); head = 0 }
-                }
-            }
-            values[key] = newValue
-        }
-    }
-}

@@ -84,8 +84,7 @@ public struct SMPTranscriptCheck {
         var next = 2
     }
 
-    private var values: [Exchange: Values] = [:]
-    private var order: [Exchange] = []
+    private var values = BoundedTable<Exchange, Values>(limit: maximumExchanges)
 
     public init() {}
 
@@ -189,15 +188,12 @@ public struct SMPTranscriptCheck {
     }
 
     private mutating func update(_ exchange: Exchange, _ change: (inout Values) -> Void) {
-        if values[exchange] == nil {
-            order.append(exchange)
-            if order.count > Self.maximumExchanges { values[order.removeFirst()] = nil }
-        }
-        change(&values[exchange, default: Values()])
+        var kept = values[exchange] ?? Values()
+        change(&kept)
+        values[exchange] = kept
     }
 
     private mutating func forget(_ exchange: Exchange) {
-        guard values.removeValue(forKey: exchange) != nil else { return }
-        order.removeAll { $0 == exchange }
+        values[exchange] = nil
     }
 }
