@@ -941,7 +941,7 @@ _otrtool_forge_transcript() {
 
 _otrtool_simulate() {
     repeating_flags=()
-    non_repeating_flags=(--wire-only --json --version -h --help)
+    non_repeating_flags=(--wire-only --delivered --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--max-line-length --seed --alice-policy --bob-policy --protocol-version --fragment --key-file --alice-account --bob-account --protocol)
     __otrtool_offer_flags_options -1

@@ -79,7 +79,7 @@ function __otrtool_parse_tokens -S
                 __otrtool_parse_subcommand 1 'modify=+' 'rewrite=+' 'aes-key=+' 'mac-key=+' 'json' 'version' 'h/help'
             end
         case 'simulate'
-            __otrtool_parse_subcommand -r 1 'max-line-length=' 'seed=' 'alice-policy=' 'bob-policy=' 'protocol-version=' 'fragment=' 'key-file=' 'alice-account=' 'bob-account=' 'protocol=' 'wire-only' 'json' 'version' 'h/help'
+            __otrtool_parse_subcommand -r 1 'max-line-length=' 'seed=' 'alice-policy=' 'bob-policy=' 'protocol-version=' 'fragment=' 'key-file=' 'alice-account=' 'bob-account=' 'protocol=' 'wire-only' 'delivered' 'json' 'version' 'h/help'
         case 'session'
             __otrtool_parse_subcommand 0 'key-file=' 'account=' 'protocol=' 'peer=' 'policy=' 'instance-tag=' 'instance-tags=' 'fingerprints=' 'fragment=' 'clock=' 'max-line-length=' 'show-secrets' 'insecure-seed=' 'json' 'version' 'h/help'
         case 'help'
@@ -385,6 +385,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" bob-account' -l 'bob-account' -d 'bob\'s account (and key file entry).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" protocol' -l 'protocol' -d 'The protocol of both accounts.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" wire-only' -l 'wire-only' -d 'Print only the wire messages, one a line, in the order sent: a capture for decode and forge.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" delivered' -l 'delivered' -d 'Print only the messages delivered, one a line, in the order delivered: a capture of what the receivers were handed, for decode --explain.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" json' -l 'json' -d 'Write JSON Lines: one object per result, bytes as lowercase hex.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" version' -l 'version' -d 'Show the version.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool simulate" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -124,12 +124,6 @@ public final class ConversationReplay {
         case .encrypted?, nil:
             break
         }
-        if analysis?.macValid == false {
-            reasons.append("the MAC does not verify with the keys given or derived: a receiver holding them discards it as unreadable")
-        }
-        if let problem = analysis?.counterProblem {
-            reasons.append("\(problem): a receiver that checks the counter rejects it")
-        }
         if directed {
             reasons += keyIDs(m, pair: pair, line: line)
             // What the sender's own message says of its keys: it sends with
@@ -139,6 +133,12 @@ public final class ConversationReplay {
             senderKeys.ours = m.senderKeyID &+ 1
             senderKeys.theirs = m.recipientKeyID
             keys[pair.reversed] = senderKeys
+        }
+        if analysis?.macValid == false {
+            reasons.append("the MAC does not verify with the keys given or derived: a receiver holding them discards it as unreadable")
+        }
+        if let problem = analysis?.counterProblem {
+            reasons.append("\(problem): a receiver that checks the counter rejects it")
         }
 
         if let plaintext = analysis?.plaintext {

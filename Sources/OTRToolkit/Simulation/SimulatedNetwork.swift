@@ -7,7 +7,10 @@ import OTR
 public struct SimulatedNetwork {
     private var sessions: [Session]
     private let names: [String]
-    public enum Format { case text, json, wire }
+    /// `wire`: every message sent, in the order sent; `delivered`: every
+    /// message delivered, in the order delivered (what the receivers were
+    /// handed, for decode --explain).
+    public enum Format { case text, json, wire, delivered }
     private let format: Format
     private let out: OutputSink
     private let renderers: [SessionEventRenderer]
@@ -67,7 +70,7 @@ public struct SimulatedNetwork {
         switch format {
         case .json: out.writeLine(value)
         case .text: out.write(TextEscaping.line(text) + "\n")  // an account name is input too
-        case .wire: break
+        case .wire, .delivered: break
         }
     }
 
@@ -118,6 +121,20 @@ public struct SimulatedNetwork {
             record(.object([("event", .string("dropped")), ("seq", .int(lost.seq)), ("from", .string(names[lost.from])),
                             ("to", .string(names[1 - lost.from]))]),
                    text: "#\(lost.seq) \(names[lost.from]) -> \(names[1 - lost.from]) lost")
+        case "late":
+            // The next message arrives after everything else now in flight.
+            guard inFlight.count >= 2 else { throw PartyCommand.SyntaxError("!late: fewer than two messages in flight") }
+            let late = inFlight.removeFirst()
+            inFlight.append(late)
+            record(.object([("event", .string("delayed")), ("seq", .int(late.seq)), ("after", .int(inFlight[inFlight.count - 2].seq))]),
+                   text: "#\(late.seq) now travels after #\(inFlight[inFlight.count - 2].seq)")
+        case "corrupt":
+            // One base64 character in the middle of the next message in
+            // flight changes (A <-> B, and so on): a bit of its binary form
+            // flips in transit, as a lossy link or a meddler would.
+            guard let next = inFlight.first else { throw PartyCommand.SyntaxError("!corrupt: no message in flight") }
+            inFlight[0].bytes = Self.corrupted(next.bytes)
+            record(.object([("event", .string("corrupted")), ("seq", .int(next.seq))]), text: "#\(next.seq) corrupted in transit")
         case "swap":
             guard inFlight.count >= 2 else { throw PartyCommand.SyntaxError("!swap: fewer than two messages in flight") }
             inFlight.swapAt(0, 1)
@@ -138,8 +155,26 @@ public struct SimulatedNetwork {
             }
             for i in sessions.indices { try sessions[i].setMaximumMessageSize(size == 0 ? nil : size) }
         default:
-            throw PartyCommand.SyntaxError("unknown control !\(text); controls: !hold !step !drop !swap !flush !fragment N !wait SECONDS")
+            throw PartyCommand.SyntaxError("unknown control !\(text); controls: !hold !step !drop !swap !late !corrupt !flush !fragment N !wait SECONDS")
         }
+    }
+
+    /// `bytes` with the character in the middle of its base64 (after
+    /// "?OTR:", before "." or a fragment's trailing ",") changed to its
+    /// neighbour in the base64 alphabet; a message without base64 gets its
+    /// middle byte's lowest bit flipped.
+    static func corrupted(_ bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        guard !bytes.isEmpty else { return bytes }
+        var at = bytes.count / 2
+        while at < bytes.count, !alphabet.contains(bytes[at]) { at += 1 }
+        guard at < bytes.count, let index = alphabet.firstIndex(of: bytes[at]) else {
+            bytes[bytes.count / 2] ^= 1
+            return bytes
+        }
+        bytes[at] = alphabet[index ^ 1]
+        return bytes
     }
 
     // MARK: Delivery
@@ -163,6 +198,10 @@ public struct SimulatedNetwork {
         record(.object([("event", .string("delivered")), ("seq", .int(message.seq)), ("from", .string(names[message.from])),
                         ("to", .string(names[to]))]),
                text: "#\(message.seq) delivered to \(names[to])")
+        if format == .delivered {
+            out.write(bytes: message.bytes)
+            out.write("\n")
+        }
         let result = sessions[to].receive(message.bytes)
         emit(result, by: to, seq: message.seq)
     }
@@ -174,7 +213,7 @@ public struct SimulatedNetwork {
                 if let value = renderers[party].json(record, seq: cause) { out.writeLine(value) }
             case .text:
                 if let text = renderers[party].text(record) { out.write("  \(names[party]): \(text)\n") }
-            case .wire:
+            case .wire, .delivered:
                 break
             }
         }

@@ -13,9 +13,10 @@ public struct Simulation {
     public var bobAccount: String
     public var protocolName: String
     public var wireOnly: Bool
+    public var deliveredOnly: Bool
     public var json: Bool
 
-    public init(seed: String, alicePolicy: Policy, bobPolicy: Policy, version: UInt16?, fragment: Int?, keyFile: String?, aliceAccount: String, bobAccount: String, protocolName: String, wireOnly: Bool, json: Bool) {
+    public init(seed: String, alicePolicy: Policy, bobPolicy: Policy, version: UInt16?, fragment: Int?, keyFile: String?, aliceAccount: String, bobAccount: String, protocolName: String, wireOnly: Bool, deliveredOnly: Bool = false, json: Bool) {
         self.seed = seed
         self.alicePolicy = alicePolicy
         self.bobPolicy = bobPolicy
@@ -26,6 +27,7 @@ public struct Simulation {
         self.bobAccount = bobAccount
         self.protocolName = protocolName
         self.wireOnly = wireOnly
+        self.deliveredOnly = deliveredOnly
         self.json = json
     }
 
@@ -73,7 +75,7 @@ public struct Simulation {
 
         let out = OutputSink.standardOutput()
         defer { out.flush() }
-        var network = SimulatedNetwork(sessions: sessions, names: names, clock: clock, format: wireOnly ? .wire : (json ? .json : .text), out: out)
+        var network = SimulatedNetwork(sessions: sessions, names: names, clock: clock, format: wireOnly ? .wire : deliveredOnly ? .delivered : (json ? .json : .text), out: out)
         network.start(seed: String(decoding: seed.argumentBytes, as: UTF8.self), keys: keys, accounts: accounts,
                       protocolName: shownProtocol, fragment: fragment)
         lines.forEach(diagnostics: diagnostics) { location, line in

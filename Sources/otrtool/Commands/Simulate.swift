@@ -20,6 +20,8 @@ extension OTRTool {
                   !step              deliver the next message in flight
                   !drop              lose the next message in flight
                   !swap              reorder: the next two messages in flight change places
+                  !late              the next message in flight arrives after all the others
+                  !corrupt           change one base64 character of the next message in flight
                   !flush             deliver everything and deliver after each line again
                   !fragment N        fragment later messages at N characters (0: never)
                   !wait SECONDS      move the parties' shared virtual clock forward \
@@ -36,12 +38,15 @@ extension OTRTool {
 
                 --json writes JSON Lines: "config", "party" (with the long-term private \
                 key), "wire" (every message, each fragment, with "seq"), "delivered", \
-                "dropped", "dh" (each D-H key pair), "secure" (ssid, AKE keys), "keys" \
+                "dropped", "reordered", "delayed", "corrupted", "dh" (each D-H key pair), "secure" (ssid, AKE keys), "keys" \
                 (AES, MAC and extra keys and revealed MAC keys of every Data message), \
                 "smp_exponents", "smp", "symkey", "received", "state", "finished", \
                 "ignored", "unreadable", "send_failed", and "end". Its wire messages are read by \
                 decode (with --aes-key or the D-H keys printed) and by forge. \
-                --wire-only prints just the wire messages, one a line: a capture.
+                --wire-only prints just the wire messages, one a line: a capture; \
+                --delivered prints the messages delivered, in the order delivered \
+                (what the receivers were handed, lost ones left out, late ones late): \
+                a capture for decode --explain.
                 """
         )
 
@@ -79,10 +84,15 @@ extension OTRTool {
         @Flag(name: .long, help: "Print only the wire messages, one a line, in the order sent: a capture for decode and forge.")
         var wireOnly = false
 
+        @Flag(name: .long, help: "Print only the messages delivered, one a line, in the order delivered: a capture of what the receivers were handed, for decode --explain.")
+        var delivered = false
+
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
-            if wireOnly && output.json { throw ValidationError("--wire-only and --json exclude each other") }
+            if [wireOnly, delivered, output.json].filter({ $0 }).count > 1 {
+                throw ValidationError("--wire-only, --delivered and --json exclude each other")
+            }
             // The transcript prints the long-term private keys: never those
             // of a real chat client.
             if let keyFile, let reason = ClientKeyPaths.clientUse(of: keyFile) {
@@ -97,7 +107,8 @@ extension OTRTool {
         func run() throws {
             try Simulation(seed: seed, alicePolicy: alicePolicy.policy, bobPolicy: bobPolicy.policy, version: version,
                            fragment: fragment, keyFile: keyFile, aliceAccount: aliceAccount, bobAccount: bobAccount,
-                           protocolName: protocolName, wireOnly: wireOnly, json: output.json).run(input.lines())
+                           protocolName: protocolName, wireOnly: wireOnly, deliveredOnly: delivered,
+                           json: output.json).run(input.lines())
         }
     }
 }

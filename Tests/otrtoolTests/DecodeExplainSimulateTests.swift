@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// decode --explain on faults libotr's test peer cannot make (it delivers
+/// in order): simulate's !late and !corrupt, its --delivered capture of
+/// what the receivers were handed, and the receivers' own verdicts.
+struct DecodeExplainSimulateTests {
+    struct Run {
+        /// simulate --delivered: one line per message delivered.
+        var capture: String
+        /// The seq of each delivered line, and the seqs a receiver found
+        /// unreadable, from the same script's --json events.
+        var seqs: [Int]
+        var unreadable: Set<Int>
+        /// alice's D-H private exponents, as decode takes them.
+        var aliceKeys: [String]
+    }
+
+    static func simulate(_ script: String) throws -> Run {
+        let delivered = try Tool.run(["simulate", "--delivered"], stdin: Data(script.utf8))
+        try #require(delivered.status == 0, "\(delivered.err)")
+        let events = try Tool.jsonLines(try Tool.run(["simulate", "--json"], stdin: Data(script.utf8)))
+        func named(_ name: String) -> [[String: Any]] { events.filter { $0["event"] as? String == name } }
+        return Run(capture: delivered.out,
+                   seqs: named("delivered").compactMap { $0["seq"] as? Int },
+                   unreadable: Set(named("unreadable").compactMap { $0["seq"] as? Int }),
+                   aliceKeys: named("dh").filter { $0["party"] as? String == "alice" }.compactMap { $0["private"] as? String }
+                       .flatMap { ["--dh-private", "hex:" + $0] })
+    }
+
+    /// decode --explain's first explanation of each line that is not an
+    /// OTR Error, by seq.
+    static func explained(_ run: Run, keys: Bool = false) throws -> [Int: String] {
+        let result = try Tool.run(["decode", "--json", "--explain"] + (keys ? run.aliceKeys : []), stdin: Data(run.capture.utf8))
+        var found: [Int: String] = [:]
+        for object in try Tool.jsonLines(result) {
+            guard object["kind"] as? String != "error", let first = (object["explanations"] as? [String])?.first,
+                  let line = object["line"] as? Int else { continue }
+            found[run.seqs[line - 1]] = first
+        }
+        return found
+    }
+
+    /// alice's first text is held while both parties move on to new keys
+    /// twice (each message sent, then delivered ahead of it with !late).
+    static let late = """
+        alice: /query
+        alice: first
+        bob: first reply
+        !hold
+        alice: held text
+        bob: b1
+        !late
+        !step
+        alice: a2
+        !late
+        !step
+        bob: b2
+        !late
+        !step
+        alice: a3
+        !late
+        !step
+        bob: b3
+        !late
+        !step
+        alice: a4
+        !late
+        !step
+        bob: b4
+        !late
+        !step
+        !flush
+
+        """
+
+    @Test("a message delivered after its receiver made two new keys: its stale recipient key id is named, where bob found it unreadable")
+    func lateMessageHasAStaleKey() throws {
+        let run = try Self.simulate(Self.late)
+        try #require(run.unreadable.count == 1, "the scenario did not happen: \(run.unreadable)")
+        let explained = try Self.explained(run)
+        #expect(Set(explained.keys) == run.unreadable, "decode explains \(explained), bob found \(run.unreadable) unreadable")
+        #expect(explained.values.allSatisfy { $0.hasPrefix("recipient keyid 2 is stale:") }, "\(explained)")
+        // simulate's own text names the late delivery.
+        let transcript = try Tool.run(["simulate"], stdin: Data(Self.late.utf8))
+        #expect(transcript.out.contains("now travels after #"), "\(transcript.out)")
+    }
+
+    @Test("a message corrupted in transit: with alice's D-H keys its MAC is named, where the receiver found it unreadable")
+    func corruptedMessageFailsItsMAC() throws {
+        let run = try Self.simulate("""
+            alice: /query
+            alice: hello
+            !hold
+            bob: this one is damaged
+            !corrupt
+            !flush
+            alice: still talking
+
+            """)
+        try #require(run.unreadable.count == 1, "the scenario did not happen: \(run.unreadable)")
+        let explained = try Self.explained(run, keys: true)
+        #expect(Set(explained.keys) == run.unreadable, "decode explains \(explained), the receiver found \(run.unreadable) unreadable")
+        #expect(explained.values.allSatisfy { $0.hasPrefix("the MAC does not verify") }, "\(explained)")
+    }
+
+    @Test("!late and !corrupt need messages in flight; --delivered leaves out what was lost")
+    func controlsAndDeliveredCapture() throws {
+        for control in ["!late", "!corrupt"] {
+            let result = try Tool.run(["simulate"], stdin: Data("alice: hi\n\(control)\n".utf8))
+            #expect(result.status == 2 && result.err.contains("\(control):"), "\(control): \(result.err)")
+        }
+        let script = "alice: /query\n!hold\nalice: lost\n!drop\n!flush\nalice: kept\n"
+        let sent = try Tool.run(["simulate", "--wire-only"], stdin: Data(script.utf8))
+        let delivered = try Tool.run(["simulate", "--delivered"], stdin: Data(script.utf8))
+        #expect(delivered.lines.count == sent.lines.count - 1, "sent \(sent.lines.count), delivered \(delivered.lines.count)")
+        #expect(Set(delivered.lines).isSubset(of: Set(sent.lines)))
+        let both = try Tool.run(["simulate", "--delivered", "--wire-only"], stdin: Data(script.utf8))
+        #expect(both.status == 64 && both.err.contains("exclude each other"))
+    }
+}
