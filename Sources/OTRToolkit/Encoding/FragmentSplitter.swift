@@ -43,6 +43,22 @@ public final class FragmentSplitter {
         self.diagnostics = diagnostics
     }
 
+    /// Why fragments of at most `limit` bytes cannot be made in `form`, if
+    /// they cannot: libotr's header and a piece of at least one byte must fit.
+    public static func sizeProblem(_ limit: Int, form: FormChoice) -> String? {
+        let v2 = Fragmenter.minimumMessageSize(.v2), v3 = Fragmenter.minimumMessageSize(.v3)
+        switch form {
+        case .v2 where limit < v2, .v3 where limit < v3:
+            let smallest = form == .v3 ? v3 : v2
+            return "--size \(limit) is too small for \(form.rawValue) fragments: at least \(smallest) (libotr's header needs \(smallest - 2) characters and a piece at least 1)"
+        case .auto where limit < v2:
+            // The form comes from each message; no form fits in this size.
+            return "--size \(limit) is too small for any fragment: at least \(v2) for v2 fragments (a query or version 2 message) and \(v3) for v3 (a version 3 message)"
+        default:
+            return nil
+        }
+    }
+
     /// Splits each line of `lines` (records ending at the terminator).
     public func split(lines: InputLines) {
         lines.forEach(diagnostics: diagnostics) { location, line in split(line, location: location) }

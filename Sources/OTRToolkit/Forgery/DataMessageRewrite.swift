@@ -54,6 +54,19 @@ public struct DataMessageRewrite {
         }
     }
 
+    /// forge remac (otr_remac): a Data message built from its parts and
+    /// MACed, to standard output armoured, or as JSON with its MAC.
+    public static func writeAssembled(_ message: DataMessage, json: Bool) throws {
+        let out = OutputSink.standardOutput()
+        defer { out.flush() }
+        let armoured = try EncodedMessage.data(message).armoured()
+        if json {
+            out.writeLine(.object([("forged", .string(armoured)), ("mac", .hex(message.mac))]))
+        } else {
+            out.writeLine(armoured)
+        }
+    }
+
     /// The key the captured message's MAC is checked with: the MAC key the
     /// AES key makes (spec "Computing AES keys, MAC keys"), or the one given.
     private var verifyingKey: SecureBytes {

@@ -29,6 +29,25 @@ public struct KeyGeneration {
         self.allowTerminal = allowTerminal
     }
 
+    /// What is wrong with the options before anything is done, if anything.
+    public var optionProblem: String? {
+        if protocolName.isEmpty { return "--protocol must not be empty" }
+        if keyFile == "" { return "--key-file needs a file name, not an empty one" }
+        if instanceTags == "" { return "--instance-tags needs a file name, not an empty one" }
+        // A key file holds any name; otr.instance_tags is tab-separated lines.
+        if instanceTags != nil, (account + protocolName).utf8.contains(where: { $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
+            return "with --instance-tags, --account and --protocol must not contain tabs or line breaks"
+        }
+        if seed != nil {
+            for path in [keyFile, instanceTags].compactMap({ $0 }) {
+                if let reason = ClientKeyPaths.clientUse(of: path) {
+                    return "--seed makes an insecure key; refusing to write \(path.argumentText) (\(reason))"
+                }
+            }
+        }
+        return nil
+    }
+
     public func run() throws {
         let diagnostics = Diagnostics(command: "keygen")
         let name = account.argumentBytes, proto = protocolName.argumentBytes

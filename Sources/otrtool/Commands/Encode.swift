@@ -58,6 +58,13 @@ struct EncodeOutputOptions: ParsableArguments {
     func write(_ message: [UInt8], to out: OutputSink, location: SourceLocation? = nil) {
         EncodeOutput(xmppTo: xmppTo, xmppFrom: xmppFrom, json: json).write(message, to: out, location: location)
     }
+
+    /// Writes the one message a field subcommand builds to standard output.
+    func writeOne(_ message: [UInt8]) {
+        let out = OutputSink.standardOutput()
+        write(message, to: out)
+        out.flush()
+    }
 }
 
 extension OTRTool.Encode {

@@ -67,9 +67,7 @@ extension OTRTool.Encode {
         func validate() throws { _ = try versionList(versions) }
 
         func run() throws {
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            wrapping.write(QueryMessage.encodedBytes(versions: try versionList(versions)) + text.argumentBytes, to: out)
+            wrapping.writeOne(QueryMessage.encodedBytes(versions: try versionList(versions)) + text.argumentBytes)
         }
     }
 
@@ -85,9 +83,7 @@ extension OTRTool.Encode {
         func validate() throws { _ = try versionList(versions) }
 
         func run() throws {
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            wrapping.write(text.argumentBytes + WhitespaceTag.encode(versions: try versionList(versions)), to: out)
+            wrapping.writeOne(text.argumentBytes + WhitespaceTag.encode(versions: try versionList(versions)))
         }
     }
 
@@ -98,9 +94,7 @@ extension OTRTool.Encode {
         @OptionGroup var wrapping: EncodeOutputOptions
 
         func run() throws {
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            wrapping.write(Array(ErrorMessage.encode(text: "").utf8) + text.argumentBytes, to: out)
+            wrapping.writeOne(Array(ErrorMessage.encode(text: "").utf8) + text.argumentBytes)
         }
     }
 
@@ -128,9 +122,7 @@ extension OTRTool.Encode {
             let value = try dhPublicValue(secret: dhPrivate, hex: gx)
             let key = try r?.read("--r", count: 16) ?? SystemRandom().bytes(16)
             let message = EncodedMessage.dhCommit(try DHCommitMessage(header: header.header(.dhCommit), committingTo: value, r: key))
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            wrapping.write(Armour.wrap(try message.serialize()), to: out)
+            wrapping.writeOne(Armour.wrap(try message.serialize()))
         }
     }
 
@@ -152,9 +144,7 @@ extension OTRTool.Encode {
 
         func run() throws {
             let value = try dhPublicValue(secret: dhPrivate, hex: gy)
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            wrapping.write(Armour.wrap(try EncodedMessage.dhKey(DHKeyMessage(header: header.header(.dhKey), gy: value)).serialize()), to: out)
+            wrapping.writeOne(Armour.wrap(try EncodedMessage.dhKey(DHKeyMessage(header: header.header(.dhKey), gy: value)).serialize()))
         }
     }
 
@@ -205,9 +195,7 @@ extension OTRTool.Encode {
                                       oldMACKeys: try Hex.decode(oldMACKeys))
             let plaintext = DataPlaintext(message: text.argumentBytes, tlvs: try parseTLVs(tlvs, option: "--tlv"))
             try message.seal(plaintext: plaintext.encoded, aesKey: aes, macKey: mac)
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            wrapping.write(Armour.wrap(try EncodedMessage.data(message).serialize()), to: out)
+            wrapping.writeOne(Armour.wrap(try EncodedMessage.data(message).serialize()))
         }
     }
 }

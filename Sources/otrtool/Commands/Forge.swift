@@ -252,14 +252,7 @@ extension OTRTool.Forge {
                 writeStandardError("otrtool forge remac: \(error) (--allow-violations builds it anyway)")
                 throw ExitCodeError(.usage)
             }
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            let armoured = try EncodedMessage.data(message).armoured()
-            if output.json {
-                out.writeLine(.object([("forged", .string(armoured)), ("mac", .hex(message.mac))]))
-            } else {
-                out.writeLine(armoured)
-            }
+            try DataMessageRewrite.writeAssembled(message, json: output.json)
         }
     }
 }

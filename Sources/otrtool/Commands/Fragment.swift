@@ -120,18 +120,7 @@ extension OTRTool.FragmentCommand {
             case (_?, _?): throw ValidationError("--size and --preset exclude each other")
             default: break
             }
-            let limit = size ?? preset!.size
-            let v2 = Fragmenter.minimumMessageSize(.v2), v3 = Fragmenter.minimumMessageSize(.v3)
-            switch form {
-            case .v2 where limit < v2, .v3 where limit < v3:
-                let smallest = form == .v3 ? v3 : v2
-                throw ValidationError("--size \(limit) is too small for \(form.rawValue) fragments: at least \(smallest) (libotr's header needs \(smallest - 2) characters and a piece at least 1)")
-            case .auto where limit < v2:
-                // The form comes from each message; no form fits in this size.
-                throw ValidationError("--size \(limit) is too small for any fragment: at least \(v2) for v2 fragments (a query or version 2 message) and \(v3) for v3 (a version 3 message)")
-            default:
-                break
-            }
+            if let problem = FragmentSplitter.sizeProblem(size ?? preset!.size, form: form) { throw ValidationError(problem) }
             if form == .v2 && (sender != nil || receiver != nil) {
                 throw ValidationError("--sender and --receiver apply to v3 fragments only")
             }

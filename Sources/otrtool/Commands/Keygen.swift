@@ -67,25 +67,16 @@ extension OTRTool {
         @OptionGroup var terminal: TerminalOptions
 
         func validate() throws {
-            guard !protocolName.isEmpty else { throw ValidationError("--protocol must not be empty") }
-            if keyFile == "" { throw ValidationError("--key-file needs a file name, not an empty one") }
-            if instanceTags == "" { throw ValidationError("--instance-tags needs a file name, not an empty one") }
-            // A key file holds any name; otr.instance_tags is tab-separated lines.
-            if instanceTags != nil, (account + protocolName).utf8.contains(where: { $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }) {
-                throw ValidationError("with --instance-tags, --account and --protocol must not contain tabs or line breaks")
-            }
-            if seed != nil {
-                for path in [keyFile, instanceTags].compactMap({ $0 }) {
-                    if let reason = ClientKeyPaths.clientUse(of: path) {
-                        throw ValidationError("--seed makes an insecure key; refusing to write \(path.argumentText) (\(reason))")
-                    }
-                }
-            }
+            if let problem = generation.optionProblem { throw ValidationError(problem) }
+        }
+
+        var generation: KeyGeneration {
+            KeyGeneration(account: account, protocolName: protocolName, keyFile: keyFile, replace: replace, instanceTags: instanceTags,
+                          seed: seed, json: output.json, allowTerminal: terminal.allowTerminal)
         }
 
         func run() throws {
-            try KeyGeneration(account: account, protocolName: protocolName, keyFile: keyFile, replace: replace, instanceTags: instanceTags,
-                              seed: seed, json: output.json, allowTerminal: terminal.allowTerminal).run()
+            try generation.run()
         }
     }
 }
