@@ -4,7 +4,8 @@
 // fragments), fed line by line to TranscriptScanner; every item is handled
 // as otrtool's decode handles it: encoded messages are unwrapped and given
 // to a CaptureAnalyzer, fragments to a Reassembler whose completed messages
-// are scanned and decoded again, offers have their violations read.
+// are scanned and decoded again, offers have their violations read, and
+// decode --explain's replay hears every item.
 //
 // Leading lines "#aes HEX", "#mac HEX" and "#s HEX" (at most four) are not
 // part of the capture: they are the AES keys, MAC keys and AKE shared
@@ -67,6 +68,7 @@ func keyLine(_ line: ArraySlice<UInt8>) -> (kind: String, value: [UInt8])? {
 /// output.
 final class Decoder {
     let analyzer: CaptureAnalyzer
+    let replay = ConversationReplay()
     var reassembler = Reassembler()
 
     init(keys: CaptureKeys) {
@@ -100,8 +102,12 @@ final class Decoder {
         switch item.kind {
         case .encoded(let armoured):
             guard let binary = try? Armour.unwrap(armoured),
-                  let message = try? EncodedMessage.read(binary) else { return }
+                  let message = try? EncodedMessage.read(binary) else {
+                _ = replay.explain(item, message: nil, analysis: nil, problem: "unreadable", line: item.line)
+                return
+            }
             let analysis = analyzer.analyze(message, binary: binary)
+            _ = replay.explain(item, message: message, analysis: analysis, problem: nil, line: item.line)
             _ = message.name
             _ = analysis.violations
             if let data = analysis.data, let plaintext = data.plaintext {
@@ -119,6 +125,7 @@ final class Decoder {
             _ = text.count
         case .error(let e):
             _ = e.text
+            _ = replay.explain(item, message: nil, analysis: nil, problem: nil, line: item.line)
         case .unterminated, .fragment, .unrecognised, .plaintext:
             break
         }
