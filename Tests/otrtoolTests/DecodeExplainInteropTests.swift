@@ -19,8 +19,8 @@ struct DecodeExplainInteropTests {
         var refused: [Int: String]
     }
 
-    static func libotr(_ script: String, version: Int = 3, policy: String? = nil) throws -> Run {
-        var arguments = ["converse", "--version", "\(version)", "--alice-secret", "blue"]
+    static func libotr(_ script: String, version: Int = 3, policy: String? = nil, extra: [String] = []) throws -> Run {
+        var arguments = ["converse", "--version", "\(version)", "--alice-secret", "blue"] + extra
         if let policy { arguments += ["--policy", policy] }
         let result = try Peers.runLibotr(arguments, stdin: Data(script.utf8))
         try #require(result.status == 0, "libotr peer failed: \(result.err)")
@@ -135,6 +135,28 @@ struct DecodeExplainInteropTests {
         try #require(!run.refused.isEmpty, "libotr refused nothing: the scenario did not happen")
         #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), libotr refused \(run.refused)")
         #expect(explained.values.allSatisfy { $0.first?.contains("ended the session (disconnect TLV at line") == true }, "\(explained)")
+    }
+
+    @Test("a Data message for a third instance of bob is explained as meant for another instance, where libotr ignores it")
+    func messageForAnotherInstance() throws {
+        // alice's instance 11111111 talks with bob's 22222222; a message
+        // from alice for 33333333 (another login of bob's) reaches 22222222.
+        let other = try Tool.run(["encode", "data", "--protocol-version", "3", "--sender-instance", "11111111",
+                                  "--receiver-instance", "33333333", "--aes-key", "hex:000102030405060708090a0b0c0d0e0f",
+                                  "--next-dh-key", "05", "--text", "for the other login"])
+        try #require(other.status == 0, "\(other.err)")
+        let run = try Self.libotr("""
+            alice: /start
+            alice: hello bob
+            alice: /inject \(other.out.trimmingCharacters(in: .newlines))
+            bob: still here
+
+            """, extra: ["--alice-instag", "11111111", "--bob-instag", "22222222"])
+        #expect(run.refused.values.contains("RCVDMSG_FOR_OTHER_INSTANCE"), "\(run.refused)")
+        let explained = try Self.explained(run)
+        #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), libotr refused \(run.refused)")
+        #expect(explained.values.allSatisfy { $0.first?.hasPrefix("Data message for instance 33333333, with which 11111111 has no session") == true },
+                "\(explained)")
     }
 
     @Test("a malformed Data message is explained, and the OTR Error libotr answers it with names its line")

@@ -47,6 +47,9 @@ public final class ConversationReplay {
 
     private var sessions = BoundedTable<Pair, SessionState>(limit: maximumTracked)
     private var keys = BoundedTable<Pair, Keys>(limit: maximumTracked)
+    /// The instance each party's latest AKE was with (both ends of a
+    /// Signature message), and the line of that Signature message.
+    private var partner = BoundedTable<UInt32, (instance: UInt32, line: Int)>(limit: maximumTracked)
     /// Texts each sender sent, by pair, the last few: a "[resent] " text
     /// names the earlier line.
     private var texts = BoundedTable<Pair, [(text: [UInt8], line: Int)]>(limit: maximumTracked)
@@ -95,6 +98,8 @@ public final class ConversationReplay {
             return []
         case .signature:
             sessions[pair.unordered] = .encrypted
+            partner[pair.from] = (pair.to, line)
+            partner[pair.to] = (pair.from, line)
             // A new AKE: fresh keys on both ends.
             keys[pair] = nil
             keys[pair.reversed] = nil
@@ -111,6 +116,8 @@ public final class ConversationReplay {
         let to = directed ? hex(pair.to) : "the receiver", from = directed ? hex(pair.from) : "the sender"
         if directed, pair.to == 0 {
             reasons.append("Data message to receiver instance 00000000: a version 3 Data message names its receiver, and every receiver ignores it (spec \"Instance Tags\")")
+        } else if directed, sessions[pair.unordered] == nil, let known = partner[pair.from], known.instance != pair.to {
+            reasons.append("Data message for instance \(to), with which \(from) has no session in the capture (its AKE at line \(known.line) was with \(hex(known.instance))): the instance it reached ignores it as meant for another instance (spec \"Instance Tags\"), and \(to) has no keys for it")
         }
         switch sessions[pair.unordered] {
         case .akeInProgress(let started)?:
