@@ -43,16 +43,18 @@ import base64, json, struct, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 wires = [e for e in events if e["event"] == "wire" and e["text"].startswith("?OTR:")]
 
-def with_counter(text, value):
-    """The same Data message with another counter, so that no counter is
-    reused in the capture (decode reports reuse, as a real capture has none)."""
+def with_counter(text, round):
+    """The same Data message with its counter moved up by `round` << 32, so
+    that no counter is reused in the capture, within a round or across
+    rounds (decode reports reuse, and a real capture has none)."""
     raw = bytearray(base64.b64decode(text[5:-1]))
     if raw[2] != 3:
         return text
     at = 3 + (8 if raw[1] == 3 else 0) + 1 + 8
     (length,) = struct.unpack(">I", raw[at:at + 4])
     at += 4 + length
-    raw[at:at + 8] = struct.pack(">Q", value)
+    (counter,) = struct.unpack(">Q", raw[at:at + 8])
+    raw[at:at + 8] = struct.pack(">Q", (round << 32) + counter)
     return "?OTR:" + base64.b64encode(bytes(raw)).decode() + "."
 
 target = int(sys.argv[3]) * 1000 * 1000
