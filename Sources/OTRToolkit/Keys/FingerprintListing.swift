@@ -1,9 +1,4 @@
 import OTR
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#endif
 
 /// fingerprint's work: the fingerprints of every key in key, fingerprints
 /// and instance-tags files and of public keys given, filtered by account,

@@ -1,9 +1,4 @@
 import OTR
-#if canImport(Glibc)
-@preconcurrency import Glibc
-#elseif canImport(Musl)
-@preconcurrency import Musl
-#endif
 
 /// keygen's work: a DSA key made for an account, added under the lock of
 /// a key file (or written to standard output), and an instance tag for the
