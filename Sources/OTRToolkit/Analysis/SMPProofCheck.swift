@@ -115,7 +115,7 @@ public struct SMPTranscriptCheck {
             step = "SMP message \(number) with no earlier message of its exchange in the capture"
         }
         let result = SMPMessageCheck(proofs: proofs(tlv, in: exchange), step: step)
-        if tlv.kind == .smpAbort { forget(exchange) }
+        if tlv.kind == .smpAbort { values[exchange] = nil }
         return result
     }
 
@@ -153,7 +153,7 @@ public struct SMPTranscriptCheck {
             } else {
                 rb = .unverifiable("needs g3b and Qb of SMP message 2 and Qa of SMP message 3, which the capture does not hold for this conversation")
             }
-            forget(exchange)
+            values[exchange] = nil  // the exchange is complete
             return [SMPProofCheck(proof: "cR/D7", claim: "Rb = (Qa/Qb)^b3, b3 the exponent of g3b", result: rb)]
         default:
             return []
@@ -191,9 +191,5 @@ public struct SMPTranscriptCheck {
         var kept = values[exchange] ?? Values()
         change(&kept)
         values[exchange] = kept
-    }
-
-    private mutating func forget(_ exchange: Exchange) {
-        values[exchange] = nil
     }
 }

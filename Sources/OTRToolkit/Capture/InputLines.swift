@@ -17,6 +17,11 @@ public struct InputLines {
         self.delimiter = delimiter
     }
 
+    /// A line over the limit, skipped: what every reader of lines reports.
+    public static func lineTooLong(_ length: Int, limit: Int) -> Problem {
+        Problem.malformed("line of \(length) bytes exceeds --max-line-length \(limit); skipped")
+    }
+
     /// Calls `body` for every line of every source. An unreadable source or
     /// an over-long line is reported to `diagnostics` and skipped; `skipped`
     /// hears of each line skipped, for a caller that must not lose one.
@@ -40,8 +45,7 @@ public struct InputLines {
                 case .text(let bytes):
                     try body(location, bytes)
                 case .tooLong(let length):
-                    diagnostics.report(location.description, Problem.malformed(
-                        "line of \(length) bytes exceeds --max-line-length \(maximumLineLength); skipped"))
+                    diagnostics.report(location.description, Self.lineTooLong(length, limit: maximumLineLength))
                     skipped?(location)
                 }
             }

@@ -11,7 +11,7 @@ public enum WholeInput {
         let fd: Int32
         switch InputFile.open(source) {
         case .success(let opened): fd = opened
-        case .failure(let failure): return .failure(Problem(failure.description, status: failure.status))
+        case .failure(let problem): return .failure(problem)
         }
         defer { InputFile.close(fd) }
         var bytes: [UInt8] = []

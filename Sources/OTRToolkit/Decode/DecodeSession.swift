@@ -36,8 +36,7 @@ public final class DecodeSession {
         }
         if json {
             report.writeJSON(entry, into: &out.buffer)
-            out.buffer.append(UInt8(ascii: "\n"))
-            out.flushIfFull()
+            out.endLine()
         } else {
             report.writeHuman(entry, to: out)
         }

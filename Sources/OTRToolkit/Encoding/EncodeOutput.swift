@@ -21,8 +21,7 @@ public struct EncodeOutput {
         let stanza = xmppTo.map { XMPPStanza.message(body: message, to: text($0), from: xmppFrom.map(text)) }
         if json {
             EncodeReport.write(message, location: location, stanza: stanza, into: &out.buffer)
-            out.buffer.append(UInt8(ascii: "\n"))
-            out.flushIfFull()
+            out.endLine()
         } else if let stanza {
             out.writeLine(stanza)
         } else {

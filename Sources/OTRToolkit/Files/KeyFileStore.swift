@@ -51,8 +51,15 @@ public enum KeyFileStore {
     }
 
     public static func readFile(_ path: String, diagnostics: Diagnostics) throws -> [UInt8] {
+        try reportingFailure(diagnostics) { try FileContents.read(path, limit: maximumSize) }
+    }
+
+    /// Runs `body`, a step of the file layer: a `Problem` it throws (a
+    /// file that cannot be read, locked or replaced) is reported and ends
+    /// the run.
+    private static func reportingFailure<T>(_ diagnostics: Diagnostics, _ body: () throws -> T) throws -> T {
         do {
-            return try FileContents.read(path, limit: maximumSize)
+            return try body()
         } catch let failure as Problem {
             throw diagnostics.fatal(nil, failure)
         }
@@ -106,20 +113,12 @@ public enum KeyFileStore {
 
     private static func update<Output: ContiguousOctets>(_ path: String, secret: Bool, diagnostics: Diagnostics,
                                                          _ transform: ([UInt8]?) throws -> Output?) throws {
-        do {
-            try LockedFileUpdate.update(path, limit: maximumSize, secret: secret, transform)
-        } catch let failure as Problem {
-            throw diagnostics.fatal(nil, failure)
-        }
+        try reportingFailure(diagnostics) { try LockedFileUpdate.update(path, limit: maximumSize, secret: secret, transform) }
     }
 
     /// Refuses, before any work, a target `save` could not write.
     public static func checkTarget(_ path: String, option: String, diagnostics: Diagnostics) throws {
-        do {
-            try SecureFileWriter.checkTarget(path, option: option)
-        } catch let failure as Problem {
-            throw diagnostics.fatal(nil, failure)
-        }
+        try reportingFailure(diagnostics) { try SecureFileWriter.checkTarget(path, option: option) }
     }
 
     public static func serialise(_ file: PrivateKeyFile, diagnostics: Diagnostics) throws -> SecureBytes {

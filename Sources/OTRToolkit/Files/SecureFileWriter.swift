@@ -158,11 +158,7 @@ public enum SecureFileWriter {
 /// `limit` bytes of memory, not a gigabyte.
 public enum FileContents {
     public static func read(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd: Int32
-        switch InputFile.open(path) {
-        case .success(let opened): fd = opened
-        case .failure(let failure): throw Problem(failure.description, status: failure.status)
-        }
+        let fd = try InputFile.open(path).get()
         defer { InputFile.close(fd) }
         return try read(descriptor: fd, name: displayName(path), limit: limit)
     }

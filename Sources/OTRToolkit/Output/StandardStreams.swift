@@ -110,6 +110,11 @@ public final class OutputSink {
 
     public func writeLine(_ text: String) {
         buffer.append(text)
+        endLine()
+    }
+
+    /// Ends the line a writer put into `buffer` itself.
+    public func endLine() {
         buffer.append(UInt8(ascii: "\n"))
         flushIfFull()
     }
@@ -127,8 +132,7 @@ public final class OutputSink {
     /// One JSON value and a newline, rendered into the buffer.
     public func writeLine(_ json: JSON) {
         json.render(into: &buffer)
-        buffer.append(0x0a)
-        flushIfFull()
+        endLine()
     }
 
     public func flushIfFull() {

@@ -149,7 +149,7 @@ public struct SessionDriver {
             lineNumber += 1
             switch line {
             case .tooLong(let length):
-                let problem = Problem.malformed("line of \(length) bytes exceeds --max-line-length \(options.maximumLineLength); skipped")
+                let problem = InputLines.lineTooLong(length, limit: options.maximumLineLength)
                 reportError(problem, message: problem.description, line: lineNumber)
             case .text(let bytes):
                 do {

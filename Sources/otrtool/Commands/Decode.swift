@@ -44,8 +44,9 @@ extension OTRTool {
                 (which key was forgotten, since which line), a reused counter, a MAC \
                 that does not verify, a receiver instance of 0 or one the sender has \
                 no session with; a "[resent] " text names the line it repeats, and \
-                an OTR Error the unreadable message it most likely answers. The parties are the version 3 instance tags, \
-                their keys learnt from the messages each sends and receives.
+                an OTR Error the unreadable message it most likely answers. The \
+                parties are the version 3 instance tags, their keys learnt from the \
+                messages each sends and receives.
 
                 Rules of the spec a message breaks are named on standard error with \
                 the line; the exit status is 2 for malformed input and 1 when a MAC, \
