@@ -159,7 +159,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode"' -l 'dh-private' -d 'A D-H private exponent of either party; AKE and data keys are derived from it and the public values in the input.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode"' -l 'ake-secret' -d 'An AKE\'s D-H shared secret s (the MPI value, without its length).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" show-keys' -l 'show-keys' -d 'Print the keys used and derived (AES, MAC, AKE keys).'
-complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" explain' -l 'explain' -d 'Replay the receivers\' state over the capture and say why each message a receiver could not have accepted failed.'
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" explain' -l 'explain' -d 'Replay the receivers\' state over the capture (AKE, key ids, revealed MAC keys, SMP, fragments, disconnects) and say why each message a receiver could not have accepted failed, and which AKE message a restarted AKE lost.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" version' -l 'version' -d 'Show the version.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool encode" version' -l 'version' -d 'Show the version.'

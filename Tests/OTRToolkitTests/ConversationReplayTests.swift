@@ -112,6 +112,38 @@ struct ConversationReplayTests {
         #expect(explanations[3] == ["a re-send (\"[resent] \") of a text the capture does not hold"])
     }
 
+    @Test("a message authenticated with a MAC key an earlier message revealed names that line")
+    func revealedMACKey() throws {
+        let macKey = DataKeys.macKey(forAESKey: Self.aesKey)
+        var revealing = DataMessage(header: MessageHeader(version: 3, type: MessageType.data.rawValue, senderInstance: Self.bob,
+                                                          receiverInstance: Self.alice),
+                                    senderKeyID: 1, recipientKeyID: 1, nextDHKey: MPI(UInt(5)), counter: [0, 0, 0, 0, 0, 0, 0, 1],
+                                    encryptedMessage: [1], mac: [UInt8](repeating: 0, count: 20))
+        try revealing.seal(plaintext: DataPlaintext(message: Array("revealing".utf8)).encoded, aesKey: Self.aesKey, macKey: nil)
+        // The old MAC keys follow the MAC (spec "Data Message"): set after sealing.
+        revealing.oldMACKeys = [UInt8](repeating: 0xee, count: 20) + macKey.withUnsafeBytes { Array($0) }
+        let lines = [Array(try EncodedMessage.data(revealing).armoured().utf8),
+                     try Self.data(from: Self.alice, to: Self.bob, s: 1, r: 1, counter: 1, text: "made by anyone")]
+        let explanations = Self.explain(lines, decrypting: true)
+        #expect(explanations[0].isEmpty, "\(explanations[0])")
+        #expect(explanations[1] == ["its MAC key was revealed at line 1, in the old MAC keys of 00000200's message: 00000200 had forgotten the keys it belongs to (spec \"Revealing MAC Keys\"), and anyone could have made this message since"])
+        // Without the reveal, the same message is explained by nothing.
+        #expect(Self.explain([lines[1]], decrypting: true) == [[]])
+    }
+
+    @Test("a fragment series with a fragment missing, and one begun again, name the series they broke; a first fragment repeated unchanged does not")
+    func brokenFragmentSeries() throws {
+        let lines = ["?OTR,1,3,ab,", "?OTR,3,3,ef,", "?OTR,1,2,gh,", "?OTR,1,2,gh,", "?OTR,1,2,xy,"].map { Array($0.utf8) }
+        let explanations = Self.explain(lines)
+        #expect(explanations[0].isEmpty)
+        #expect(explanations[1].count == 1 && explanations[1][0].hasPrefix("a broken fragment series: fragment 3 of 3 (v2) arrived where fragment 2 was expected")
+                && explanations[1][0].hasSuffix("so it forgets the message whose fragments began at line 1, which is lost, and ignores this fragment"),
+                "\(explanations[1])")
+        #expect(explanations[2].isEmpty && explanations[3].isEmpty, "\(explanations[2...3])")
+        // The unchanged repeat began the series again (as libotr does): at line 4.
+        #expect(explanations[4].first?.hasSuffix("forgets the message whose fragments began at line 4, which is lost") == true, "\(explanations[4])")
+    }
+
     @Test("a reused counter is named; the replay's tables stay bounded however many instances a capture names")
     func countersAndBounds() throws {
         let first = try Self.data(from: Self.alice, to: Self.bob, s: 1, r: 1, counter: 1)

@@ -117,6 +117,87 @@ struct DecodeExplainInteropTests {
         #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), libotr refused \(run.refused)")
         #expect(run.refused.values.allSatisfy { $0 == "RCVDMSG_NOT_IN_PRIVATE" }, "\(run.refused)")
         #expect(explained.values.allSatisfy { $0.first?.hasPrefix("Data message before the AKE between") == true }, "\(explained)")
+        #expect(explained.values.allSatisfy { $0.first?.contains("the last AKE message was the Reveal Signature at line 4, and the Signature message answering it is not in the capture") == true },
+                "\(explained)")
+    }
+
+    /// The seqs of the version 3 AKE messages of a type in the capture
+    /// ("AAMC": D-H Commit, "AAMK": D-H Key, in base64 of 0003 02 / 0a).
+    static func seqs(_ run: Run, _ prefix: String) -> [Int] {
+        run.conversation.wires.filter { run.seqs.contains($0.seq) && $0.text.hasPrefix("?OTR:" + prefix) }.map(\.seq)
+    }
+
+    @Test("a lost D-H Key: libotr begins the AKE again, and decode names the loss on the new D-H Commit")
+    func lostDHKey() throws {
+        // bob asks, alice commits, bob's D-H Key is lost; bob asks again.
+        let run = try Self.libotr("""
+            !hold
+            bob: /start
+            !step
+            !step
+            !drop
+            !flush
+            bob: /start
+            alice: hello
+
+            """)
+        #expect(run.refused.isEmpty, "\(run.refused)")
+        let commits = Self.seqs(run, "AAMC")
+        try #require(commits.count == 2, "the scenario did not happen: D-H Commits \(commits)")
+        let firstLine = try #require(run.seqs.firstIndex(of: commits[0])) + 1
+        let explained = try Self.explained(run)
+        #expect(explained.keys.sorted() == [commits[1]], "\(explained)")
+        #expect(explained[commits[1]]?.first?.hasSuffix("its D-H Commit of line \(firstLine) got no D-H Key in the capture, which was lost (or never sent), and \(run.conversation.instance(of: "alice") ?? "?") began the AKE again") == true,
+                "\(explained)")
+    }
+
+    @Test("a lost Reveal Signature: libotr begins the AKE again, bob re-sends his D-H Key, and decode names both")
+    func lostRevealSignature() throws {
+        let run = try Self.libotr("""
+            !hold
+            bob: /start
+            !step
+            !step
+            !step
+            !drop
+            !flush
+            bob: /start
+            alice: hello
+
+            """)
+        #expect(run.refused.isEmpty, "\(run.refused)")
+        let commits = Self.seqs(run, "AAMC"), keys = Self.seqs(run, "AAMK")
+        try #require(commits.count == 2 && keys.count == 2, "the scenario did not happen: D-H Commits \(commits), D-H Keys \(keys)")
+        let keyLine = try #require(run.seqs.firstIndex(of: keys[0])) + 1
+        let explained = try Self.explained(run)
+        #expect(explained.keys.sorted() == [commits[1], keys[1]], "\(explained)")
+        #expect(explained[commits[1]]?.first?.contains("got its D-H Key at line \(keyLine), and no Reveal Signature") == true, "\(explained)")
+        #expect(explained[keys[1]]?.first?.hasPrefix("the D-H Key of line \(keyLine) again") == true, "\(explained)")
+    }
+
+    @Test("a fragment lost in transit: libotr never shows the message, and decode names the broken series on the next fragment")
+    func brokenFragmentSeries() throws {
+        let long = String(repeating: "a text too long for one fragment of two hundred bytes. ", count: 4)
+        let run = try Self.libotr("""
+            alice: /start
+            alice: hello
+            !hold
+            bob: \(long)
+            !step
+            !drop
+            !flush
+            bob: after
+
+            """, extra: ["--fragment", "200"])
+        let dropped = try #require(run.conversation.events("dropped").first?["seq"] as? Int)
+        let texts = run.conversation.events("received").compactMap { $0["text"] as? String }
+        #expect(texts.contains("after") && !texts.contains(long), "\(texts)")
+        let firstLine = try #require(run.seqs.firstIndex(of: dropped - 1)) + 1
+        let explained = try Self.explained(run)
+        #expect(explained.keys.sorted() == [dropped + 1], "\(explained)")
+        #expect(explained[dropped + 1]?.first?.hasPrefix("a broken fragment series: fragment 3 of") == true
+                && explained[dropped + 1]?.first?.contains("forgets the message whose fragments began at line \(firstLine), which is lost") == true,
+                "\(explained)")
     }
 
     @Test("a text sent as the peer disconnects is explained as arriving after the session ended, as libotr refuses it")

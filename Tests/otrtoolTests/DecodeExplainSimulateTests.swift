@@ -86,6 +86,29 @@ struct DecodeExplainSimulateTests {
         #expect(transcript.out.contains("now travels after #"), "\(transcript.out)")
     }
 
+    @Test("a message delivered after its MAC key was revealed: the revealing line is named, and its old MAC keys hold that key")
+    func lateMessageWithARevealedMACKey() throws {
+        // alice sends two messages with the same keys; the second is
+        // delivered first, so bob uses (and, two keys on, reveals) the MAC
+        // key the first one, delivered last, is authenticated with.
+        let script = Self.late.replacingOccurrences(of: "alice: held text\n", with: "alice: held text\nalice: same keys\n!late\n!step\n")
+        let run = try Self.simulate(script)
+        try #require(run.unreadable.count == 1, "the scenario did not happen: \(run.unreadable)")
+        let decoded = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain", "--show-keys"] + run.aliceKeys,
+                                                      stdin: Data(run.capture.utf8)))
+        let late = try #require(decoded.first { run.unreadable.contains(run.seqs[($0["line"] as? Int ?? 1) - 1]) && $0["kind"] as? String == "data" },
+                                "no line of seq \(run.unreadable)")
+        let explanations = late["explanations"] as? [String] ?? []
+        let revealing = try #require(explanations.compactMap { text -> Int? in
+            guard let range = text.range(of: "its MAC key was revealed at line ") else { return nil }
+            return Int(text[range.upperBound...].prefix { $0.isNumber })
+        }.first, "\(explanations)")
+        #expect(explanations.first?.hasPrefix("recipient keyid") == true, "\(explanations)")
+        let macKey = try #require((late["analysis"] as? [String: Any])?["mac_key"] as? String)
+        let revealed = decoded.first { $0["line"] as? Int == revealing }?["old_mac_keys"] as? String ?? ""
+        #expect(revealing < late["line"] as? Int ?? 0 && revealed.contains(macKey), "line \(revealing) reveals \(revealed), the MAC key is \(macKey)")
+    }
+
     @Test("a message corrupted in transit: with alice's D-H keys its MAC is named, where the receiver found it unreadable")
     func corruptedMessageFailsItsMAC() throws {
         let run = try Self.simulate("""

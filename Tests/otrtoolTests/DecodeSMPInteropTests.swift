@@ -140,5 +140,12 @@ struct DecodeSMPInteropTests {
                 "\(result.err)")
         // The rest of the run is still checked: message 2's proofs verify.
         #expect(found.dropFirst().first?.proofs["c2/D2"] == "verifies")
+        // decode --explain names the same proof, on the same line only.
+        let explained = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"] + keys.flatMap { ["--dh-private", $0] },
+                                                        stdin: Data(lines.joined(separator: "\n").utf8)))
+            .filter { !($0["explanations"] as? [String] ?? []).isEmpty }
+        #expect(explained.map { $0["line"] as? Int } == [line], "\(explained.map { ($0["line"] ?? "?", $0["explanations"] ?? "") })")
+        #expect((explained.first?["explanations"] as? [String])?.first?.hasPrefix(
+            "SMP Message 1Q (TLV 1): proof c3/D3 of knowledge of log g3a does not verify") == true, "\(explained.first ?? [:])")
     }
 }

@@ -86,11 +86,16 @@ public struct ReassemblyProblem: Sendable, Equatable, CustomStringConvertible {
     public var detail: String?
     /// For `malformed`: the parse error.
     public var error: OTRError?
+    /// The position of the first fragment of the message in progress the
+    /// problem concerns, when one was.
+    public var seriesStart: Int?
 
     public init(kind: Kind, stream: FragmentStream?, position: Int, k: Int? = nil, n: Int? = nil,
                 expectedK: Int? = nil, previousN: Int? = nil, discardedFragments: Int = 0,
-                missing: ClosedRange<Int>? = nil, detail: String? = nil, error: OTRError? = nil) {
+                missing: ClosedRange<Int>? = nil, detail: String? = nil, error: OTRError? = nil,
+                seriesStart: Int? = nil) {
         self.kind = kind
+        self.seriesStart = seriesStart
         self.stream = stream
         self.position = position
         self.k = k
@@ -232,15 +237,19 @@ public struct Reassembler {
         var events: [Event] = []
         let stream = FragmentStream(of: fragment)
         let k = fragment.k, n = fragment.n
+        // The first fragment of the message in progress, once taken.
+        var seriesStart: Int? = nil
         func problem(_ kind: ReassemblyProblem.Kind, expected: Int? = nil, previousN: Int? = nil,
                      discarded: Int = 0, missing: ClosedRange<Int>? = nil, detail: String? = nil) {
             events.append(.problem(ReassemblyProblem(kind: kind, stream: stream, position: position, k: k, n: n,
                                                      expectedK: expected, previousN: previousN,
-                                                     discardedFragments: discarded, missing: missing, detail: detail)))
+                                                     discardedFragments: discarded, missing: missing, detail: detail,
+                                                     seriesStart: seriesStart)))
         }
 
         if k == 1 {
             if let current = take(stream) {
+                seriesStart = current.firstPosition
                 let identicalRepeat = !current.discarded && current.k == 1 && current.n == n && current.buffer == fragment.piece
                 if identicalRepeat {
                     // libotr restarts with the same piece: nothing is lost.
@@ -259,6 +268,7 @@ public struct Reassembler {
             startDiscarded(stream, n: n, k: k, at: position, into: &events)
             return events
         }
+        seriesStart = current.firstPosition
         if current.discarded {
             // The rest of a discarded message is followed quietly; only
             // what else is wrong with it is named.
@@ -328,7 +338,8 @@ public struct Reassembler {
                 events.append(.problem(ReassemblyProblem(kind: .incomplete, stream: stream, position: current.firstPosition,
                                                          k: current.k, n: current.n, expectedK: current.k + 1,
                                                          discardedFragments: current.k,
-                                                         missing: (current.k + 1)...current.n)))
+                                                         missing: (current.k + 1)...current.n,
+                                                         seriesStart: current.firstPosition)))
             }
         }
         pending.removeAll()

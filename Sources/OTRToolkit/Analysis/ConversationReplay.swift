@@ -57,14 +57,21 @@ public final class ConversationReplay {
     /// The last message a receiver could not have read: what an OTR Error
     /// most likely answers.
     private var lastUnreadable: (line: Int, reason: String)?
+    /// How far each party's AKE got: what a party beginning again lost.
+    private var ake = AKEProgress()
+    /// The MAC keys revealed so far, and where.
+    private var revealed = RevealedMACKeys()
 
     public init() {}
 
     /// The explanations of one item of the capture, at `line`; `problem`
     /// says why an encoded item could not be read, when it could not.
+    /// `fragmentProblems` are the rules of reassembly a fragment broke.
     public func explain(_ item: TranscriptScanner.Item, message: EncodedMessage?, analysis: MessageAnalysis?,
-                        problem: String?, line: Int) -> [String] {
+                        problem: String?, fragmentProblems: [ReassemblyProblem] = [], line: Int) -> [String] {
         switch item.kind {
+        case .fragment:
+            return fragmentProblems.compactMap(\.explanation)
         case .error:
             if let last = lastUnreadable {
                 // One Error answers one unreadable message.
@@ -89,14 +96,24 @@ public final class ConversationReplay {
         let directed = header.senderInstance != nil
         switch message {
         case .dhCommit, .dhKey, .revealSignature:
+            var reasons: [String] = []
+            switch message {
+            case .dhCommit(let m):
+                reasons = ake.dhCommit(m, from: pair.from, directed: directed, name: directed ? hex(pair.from) : "the initiator", line: line)
+            case .dhKey(let m):
+                reasons = ake.dhKey(m, from: pair.from, to: pair.to, name: directed ? hex(pair.from) : "the responder", line: line)
+            default: ake.revealSignature(from: pair.from, line: line)
+            }
             // An AKE begins (a D-H Commit to receiver 0 names one party
             // only: the D-H Key answering it names both). A new AKE over
             // an encrypted session leaves it readable meanwhile.
-            if case .encrypted? = sessions[pair.unordered] { return [] }
-            if case .akeInProgress? = sessions[pair.unordered] { return [] }
-            sessions[pair.unordered] = .akeInProgress(line: line)
-            return []
+            switch sessions[pair.unordered] {
+            case .encrypted?, .akeInProgress?: break
+            default: sessions[pair.unordered] = .akeInProgress(line: line)
+            }
+            return reasons
         case .signature:
+            ake.signature(to: pair.to)
             sessions[pair.unordered] = .encrypted
             partner[pair.from] = (pair.to, line)
             partner[pair.to] = (pair.from, line)
@@ -121,7 +138,8 @@ public final class ConversationReplay {
         }
         switch sessions[pair.unordered] {
         case .akeInProgress(let started)?:
-            reasons.append("Data message before the AKE between \(from) and \(to) ended (its AKE began at line \(started), no Signature message since): \(to) is not in an encrypted session with \(from) and cannot read it (spec \"Receiving a Data Message\": not in MSGSTATE_ENCRYPTED)")
+            let waiting = ake.waiting(pair.from, pair.to) ?? "no Signature message since"
+            reasons.append("Data message before the AKE between \(from) and \(to) ended (its AKE began at line \(started); \(waiting)): \(to) is not in an encrypted session with \(from) and cannot read it (spec \"Receiving a Data Message\": not in MSGSTATE_ENCRYPTED)")
         case .ended(let ender, let at)?:
             reasons.append(!directed
                 ? "Data message after the disconnect TLV at line \(at): the party that sent it is in MSGSTATE_PLAINTEXT, the other in MSGSTATE_FINISHED, and neither reads it"
@@ -147,8 +165,14 @@ public final class ConversationReplay {
         if let problem = analysis?.counterProblem {
             reasons.append("\(problem): a receiver that checks the counter rejects it")
         }
+        if let macKey = analysis?.macKey, analysis?.macValid == true, let reveal = revealed.revelation(of: macKey) {
+            let by = directed ? hex(reveal.by) : "a party"
+            reasons.append("its MAC key was revealed at line \(reveal.line), in the old MAC keys of \(by)'s message: \(by) had forgotten the keys it belongs to (spec \"Revealing MAC Keys\"), and anyone could have made this message since")
+        }
+        revealed.record(m, sender: pair.from, line: line)
 
         if let plaintext = analysis?.plaintext {
+            reasons += smp(analysis?.smp ?? [:], tlvs: plaintext.tlvs)
             reasons += resent(plaintext.message, pair: pair, line: line)
             if plaintext.tlvs.contains(where: { $0.kind == .disconnected }) {
                 sessions[pair.unordered] = .ended(ender: pair.from, line: line)
@@ -192,6 +216,23 @@ public final class ConversationReplay {
         if held.theirs == nil || m.senderKeyID == held.theirs { held.theirs = m.senderKeyID &+ 1 }
         keys[pair] = held
         return []
+    }
+
+    /// The SMP state machine (spec "SMP state machine"), as the proof
+    /// check follows it: a message out of its exchange's order, and a
+    /// proof that fails, which its receiver takes for cheating.
+    private func smp(_ checks: [Int: SMPMessageCheck], tlvs: [TLV]) -> [String] {
+        guard !checks.isEmpty else { return [] }
+        var reasons: [String] = []
+        for (i, check) in checks.sorted(by: { $0.key < $1.key }) {
+            let name = i < tlvs.count ? tlvs[i].kind?.name ?? "SMP" : "SMP"
+            if let step = check.step { reasons.append("\(name) (TLV \(i + 1)): \(step)") }
+            for proof in check.proofs {
+                guard case .fails(let why) = proof.result else { continue }
+                reasons.append("\(name) (TLV \(i + 1)): proof \(proof.proof) of \(proof.claim) does not verify (\(why)): its receiver takes it for an error and is back in SMPSTATE_EXPECT1, the exchange lost (spec \"SMP state machine\")")
+            }
+        }
+        return reasons
     }
 
     /// libotr re-sends the last text with "[resent] " after an OTR Error

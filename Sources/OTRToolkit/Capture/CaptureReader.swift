@@ -63,8 +63,11 @@ public struct CaptureReader {
             // Parsed once; one that does not parse goes to the reassembler
             // as text, which names the rule it breaks.
             let fragment = try? Fragment.parse(raw[...])
-            emit(.item(CapturedItem(item, location: location, fragment: fragment)))
             let events = fragment.map { reassembler.receive($0, at: item.line) } ?? reassembler.receive(raw[...], at: item.line)
+            let problems = events.compactMap { event -> ReassemblyProblem? in
+                if case .problem(let problem) = event { problem } else { nil }
+            }
+            emit(.item(CapturedItem(item, location: location, fragment: fragment, fragmentProblems: problems)))
             reassemble(events, source: source, emit)
         }
     }

@@ -21,10 +21,14 @@ public final class CapturedItem {
     public let fragment: Fragment?
     /// Set when the item is a message put together from fragments.
     public let reassembledFrom: ReassembledMessage?
+    /// For a fragment item: the rules of reassembly it broke (each is also
+    /// reported on its own, as the reader's problem event).
+    public let fragmentProblems: [ReassemblyProblem]
 
     init(_ item: TranscriptScanner.Item, location: SourceLocation, fragment: Fragment? = nil,
-         reassembledFrom: ReassembledMessage? = nil) {
+         reassembledFrom: ReassembledMessage? = nil, fragmentProblems: [ReassemblyProblem] = []) {
         self.item = item
+        self.fragmentProblems = fragmentProblems
         self.location = location
         self.fragment = fragment
         self.reassembledFrom = reassembledFrom

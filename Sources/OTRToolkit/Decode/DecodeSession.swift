@@ -89,7 +89,8 @@ public final class DecodeSession {
         }
         if let replay {
             entry.explanations = replay.explain(item, message: entry.message, analysis: entry.analysis,
-                                                problem: entry.problems.first?.description, line: scanned.location.line)
+                                                problem: entry.problems.first?.description,
+                                                fragmentProblems: scanned.fragmentProblems, line: scanned.location.line)
         }
         return entry
     }

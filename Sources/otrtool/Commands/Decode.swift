@@ -43,10 +43,15 @@ extension OTRTool {
                 or after a disconnect, a stale or future sender or recipient key id \
                 (which key was forgotten, since which line), a reused counter, a MAC \
                 that does not verify, a receiver instance of 0 or one the sender has \
-                no session with; a "[resent] " text names the line it repeats, and \
-                an OTR Error the unreadable message it most likely answers. The \
-                parties are the version 3 instance tags, their keys learnt from the \
-                messages each sends and receives.
+                no session with, a MAC key an earlier message revealed (which line), \
+                an SMP message out of its exchange's order or with a proof that \
+                fails, a fragment that breaks its series (which series, begun \
+                where); a "[resent] " text names the line it repeats, an OTR Error \
+                the unreadable message it most likely answers, and a D-H Commit or \
+                D-H Key sent again the message of the AKE before that was lost (D-H \
+                Key, Reveal Signature or Signature). The parties are the version 3 \
+                instance tags, their keys learnt from the messages each sends and \
+                receives.
 
                 Rules of the spec a message breaks are named on standard error with \
                 the line; the exit status is 2 for malformed input and 1 when a MAC, \
@@ -71,7 +76,7 @@ extension OTRTool {
         @OptionGroup var output: OutputOptions
         @OptionGroup var secrets: SecretOptions
 
-        @Flag(help: "Replay the receivers' state over the capture and say why each message a receiver could not have accepted failed.")
+        @Flag(help: "Replay the receivers' state over the capture (AKE, key ids, revealed MAC keys, SMP, fragments, disconnects) and say why each message a receiver could not have accepted failed, and which AKE message a restarted AKE lost.")
         var explain = false
 
         func run() throws {

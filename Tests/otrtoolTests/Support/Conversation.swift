@@ -27,6 +27,11 @@ struct Conversation {
 
     func events(_ name: String) -> [[String: Any]] { events.filter { $0["event"] as? String == name } }
 
+    /// A party's instance tag, as the peer's `party` event gives it.
+    func instance(of party: String) -> String? {
+        events("party").first { $0["name"] as? String == party }?["instance"] as? String
+    }
+
     /// Every D-H private exponent a party used, in hex.
     func dhPrivateKeys(of party: String) -> [String] {
         var seen: [String] = []
