@@ -52,7 +52,7 @@ struct OTRTool: ParsableCommand {
             without a command, a command that does not exist (the error lists \
             the commands there are) and help for one are usage errors (64).
             """,
-        version: OTRToolVersion.string,
+        version: ToolVersion.string,
         subcommands: [
             Decode.self,
             Encode.self,
@@ -82,7 +82,7 @@ struct OTRTool: ParsableCommand {
             // The versions of the C libraries linked, beside ours: what a
             // report of a problem needs.
             let out = OutputSink.standardOutput()
-            out.writeLine("otrtool \(OTRToolVersion.string) (libgcrypt \(CryptoLibraryVersions.libgcrypt), GMP \(CryptoLibraryVersions.gmp))")
+            out.writeLine(ToolVersion.line)
             out.flush()
             StandardStreams.end(status)
         }
@@ -121,11 +121,7 @@ struct OTRTool: ParsableCommand {
             out.writeLine(text)
             out.flush()
         } else {
-            // An error can quote an argument: it goes out line by line,
-            // each escaped like any diagnostic.
-            var message = Substring(text)
-            while message.last == "\n" { message.removeLast() }
-            for line in message.split(separator: "\n", omittingEmptySubsequences: false) { writeStandardError(String(line)) }
+            writeStandardErrorLines(text)
         }
         return status
     }
@@ -191,8 +187,4 @@ extension OTRTool {
               type(of: parsed) == command else { return nil }
         return parsed
     }
-}
-
-enum OTRToolVersion {
-    static let string = "0.1.0"
 }

@@ -109,6 +109,23 @@ struct DecodeExplainSimulateTests {
         #expect(revealing < late["line"] as? Int ?? 0 && revealed.contains(macKey), "line \(revealing) reveals \(revealed), the MAC key is \(macKey)")
     }
 
+    @Test("a message delivered twice: the copy names the line of the first, where the receiver found it unreadable, and the OTR Error answers it")
+    func duplicatedMessage() throws {
+        let script = "alice: /query\nalice: first\n!hold\nalice: hello\n!duplicate\n!flush\nbob: reply\n"
+        let run = try Self.simulate(script)
+        try #require(run.unreadable.count == 1, "the scenario did not happen: \(run.unreadable)")
+        let seq = try #require(run.unreadable.first)
+        let lines = run.seqs.indices.filter { run.seqs[$0] == seq }.map { $0 + 1 }
+        try #require(lines.count == 2, "seq \(seq) delivered on lines \(lines)")
+        let decoded = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"], stdin: Data(run.capture.utf8)))
+        let explained = decoded.filter { !($0["explanations"] as? [String] ?? []).isEmpty }
+        #expect(explained.map { $0["line"] as? Int } == [lines[1], lines[1] + 1], "\(explained.map { ($0["line"] ?? "?", $0["explanations"] ?? "") })")
+        #expect((explained.first?["explanations"] as? [String])?.first == "the same message as line \(lines[0]), delivered again (its MAC is that line's): the receiver has read it once")
+        #expect((explained.last?["explanations"] as? [String])?.first?.hasPrefix("an OTR Error: most likely the answer to line \(lines[1])") == true)
+        let events = try Tool.jsonLines(try Tool.run(["simulate", "--json"], stdin: Data(script.utf8)))
+        #expect(events.contains { $0["event"] as? String == "duplicated" && $0["seq"] as? Int == seq })
+    }
+
     @Test("a message corrupted in transit: with alice's D-H keys its MAC is named, where the receiver found it unreadable")
     func corruptedMessageFailsItsMAC() throws {
         let run = try Self.simulate("""
@@ -129,7 +146,7 @@ struct DecodeExplainSimulateTests {
 
     @Test("!late and !corrupt need messages in flight; --delivered leaves out what was lost")
     func controlsAndDeliveredCapture() throws {
-        for control in ["!late", "!corrupt"] {
+        for control in ["!late", "!corrupt", "!duplicate"] {
             let result = try Tool.run(["simulate"], stdin: Data("alice: hi\n\(control)\n".utf8))
             #expect(result.status == 2 && result.err.contains("\(control):"), "\(control): \(result.err)")
         }

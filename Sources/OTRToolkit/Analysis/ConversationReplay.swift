@@ -61,6 +61,9 @@ public final class ConversationReplay {
     private var ake = AKEProgress()
     /// The MAC keys revealed so far, and where.
     private var revealed = RevealedMACKeys()
+    /// Data messages seen, by their MAC (its first 8 bytes, the whole
+    /// compared): the same message again is a duplicate delivery.
+    private var seen = BoundedTable<UInt64, (mac: [UInt8], line: Int)>(limit: maximumTracked)
 
     public init() {}
 
@@ -130,6 +133,12 @@ public final class ConversationReplay {
 
     private func data(_ m: DataMessage, pair: Pair, directed: Bool, analysis: DataMessageAnalysis?, line: Int) -> [String] {
         var reasons: [String] = []
+        let macPrefix = m.macBytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+        if let earlier = seen[macPrefix], earlier.mac.elementsEqual(m.macBytes) {
+            reasons.append("the same message as line \(earlier.line), delivered again (its MAC is that line's): the receiver has read it once")
+        } else {
+            seen[macPrefix] = (Array(m.macBytes), line)
+        }
         let to = directed ? hex(pair.to) : "the receiver", from = directed ? hex(pair.from) : "the sender"
         if directed, pair.to == 0 {
             reasons.append("Data message to receiver instance 00000000: a version 3 Data message names its receiver, and every receiver ignores it (spec \"Instance Tags\")")

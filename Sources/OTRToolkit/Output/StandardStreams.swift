@@ -158,3 +158,11 @@ public func writeStandardError(_ line: String) {
     let failure = text.withUTF8 { StandardStreams.writeAll(2, UnsafeRawBufferPointer($0)) }
     if failure != nil { StandardStreams.errorFailed() }
 }
+
+/// A text of several lines (an error that quotes an argument) written to
+/// standard error line by line, each escaped like any diagnostic.
+public func writeStandardErrorLines(_ text: String) {
+    var message = Substring(text)
+    while message.last == "\n" { message.removeLast() }
+    for line in message.split(separator: "\n", omittingEmptySubsequences: false) { writeStandardError(String(line)) }
+}

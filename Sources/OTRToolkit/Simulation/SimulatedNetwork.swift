@@ -135,6 +135,12 @@ public struct SimulatedNetwork {
             guard let next = inFlight.first else { throw PartyCommand.SyntaxError("!corrupt: no message in flight") }
             inFlight[0].bytes = Self.corrupted(next.bytes)
             record(.object([("event", .string("corrupted")), ("seq", .int(next.seq))]), text: "#\(next.seq) corrupted in transit")
+        case "duplicate":
+            // A copy of the next message in flight follows it, as a server
+            // or client re-sending after a reconnect delivers it twice.
+            guard let next = inFlight.first else { throw PartyCommand.SyntaxError("!duplicate: no message in flight") }
+            inFlight.insert(next, at: 1)
+            record(.object([("event", .string("duplicated")), ("seq", .int(next.seq))]), text: "#\(next.seq) will arrive twice")
         case "swap":
             guard inFlight.count >= 2 else { throw PartyCommand.SyntaxError("!swap: fewer than two messages in flight") }
             inFlight.swapAt(0, 1)
@@ -155,7 +161,7 @@ public struct SimulatedNetwork {
             }
             for i in sessions.indices { try sessions[i].setMaximumMessageSize(size == 0 ? nil : size) }
         default:
-            throw PartyCommand.SyntaxError("unknown control !\(text); controls: !hold !step !drop !swap !late !corrupt !flush !fragment N !wait SECONDS")
+            throw PartyCommand.SyntaxError("unknown control !\(text); controls: !hold !step !drop !swap !late !corrupt !duplicate !flush !fragment N !wait SECONDS")
         }
     }
 

@@ -46,7 +46,8 @@ extension OTRTool {
                 no session with, a MAC key an earlier message revealed (which line), \
                 an SMP message out of its exchange's order or with a proof that \
                 fails, a fragment that breaks its series (which series, begun \
-                where); a "[resent] " text names the line it repeats, an OTR Error \
+                where), a message delivered twice (the line of the first); a \
+                "[resent] " text names the line it repeats, an OTR Error \
                 the unreadable message it most likely answers, and a D-H Commit or \
                 D-H Key sent again the message of the AKE before that was lost (D-H \
                 Key, Reveal Signature or Signature). The parties are the version 3 \

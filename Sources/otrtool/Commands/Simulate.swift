@@ -22,6 +22,7 @@ extension OTRTool {
                   !swap              reorder: the next two messages in flight change places
                   !late              the next message in flight arrives after all the others
                   !corrupt           change one base64 character of the next message in flight
+                  !duplicate         the next message in flight arrives twice
                   !flush             deliver everything and deliver after each line again
                   !fragment N        fragment later messages at N characters (0: never)
                   !wait SECONDS      move the parties' shared virtual clock forward \
@@ -38,7 +39,7 @@ extension OTRTool {
 
                 --json writes JSON Lines: "config", "party" (with the long-term private \
                 key), "wire" (every message, each fragment, with "seq"), "delivered", \
-                "dropped", "reordered", "delayed", "corrupted", "dh" (each D-H key pair), "secure" (ssid, AKE keys), "keys" \
+                "dropped", "reordered", "delayed", "corrupted", "duplicated", "dh" (each D-H key pair), "secure" (ssid, AKE keys), "keys" \
                 (AES, MAC and extra keys and revealed MAC keys of every Data message), \
                 "smp_exponents", "smp", "symkey", "received", "state", "finished", \
                 "ignored", "unreadable", "send_failed", and "end". Its wire messages are read by \
