@@ -47,6 +47,34 @@ struct ExamplesTests {
         #expect(explained == [5])
     }
 
+    /// examples/explain: captures with a fault each (made by libotr and by
+    /// simulate), and every explanation decode --explain gives them.
+    @Test func theExplainExamplesGiveTheExplanationsTheyShipWith() throws {
+        let folder = Self.examples.appendingPathComponent("explain")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".log") }.sorted()
+        #expect(names.count == 5, "\(names)")
+        var found: [String] = []
+        for path in [Self.examples.appendingPathComponent("lost-signature.log")] + names.map({ folder.appendingPathComponent($0) }) {
+            let keyFolder = folder.appendingPathComponent(path.deletingPathExtension().lastPathComponent + "-keys")
+            let keys = ((try? FileManager.default.contentsOfDirectory(atPath: keyFolder.path)) ?? []).sorted()
+                .flatMap { ["--dh-private", "file:" + keyFolder.appendingPathComponent($0).path] }
+            for object in try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"] + keys + [path.path])) {
+                for explanation in object["explanations"] as? [String] ?? [] {
+                    found.append("\(path.lastPathComponent):\(object["line"] as? Int ?? 0): \(explanation)")
+                }
+            }
+        }
+        let expected = try String(contentsOf: folder.appendingPathComponent("expected.txt"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        #expect(found.sorted() == expected.sorted(), "decode --explain now gives:\n\(found.joined(separator: "\n"))")
+        // Each fault is named where it happened.
+        for file in ["lost-dh-key.log:4: a new D-H Commit", "lost-reveal-signature.log:6: the D-H Key of line 3 again",
+                     "lost-fragment.log:22: a broken fragment series", "duplicate.log:8: the same message as line 7",
+                     "late.log:16: its MAC key was revealed at line 11"] {
+            #expect(expected.contains { $0.hasPrefix(file) }, "expected.txt has no \(file)")
+        }
+    }
+
     @Test func theOffersExampleShowsEveryKindAndItsBrokenQuery() throws {
         let result = try Tool.run(["parse-tag", "--json", Self.examples.appendingPathComponent("offers.txt").path])
         #expect(result.status == 2)
