@@ -16,10 +16,10 @@ struct DecodeExplainSimulateTests {
         var aliceKeys: [String]
     }
 
-    static func simulate(_ script: String) throws -> Run {
-        let delivered = try Tool.run(["simulate", "--delivered"], stdin: Data(script.utf8))
+    static func simulate(_ script: String, arguments: [String] = []) throws -> Run {
+        let delivered = try Tool.run(["simulate", "--delivered"] + arguments, stdin: Data(script.utf8))
         try #require(delivered.status == 0, "\(delivered.err)")
-        let events = try Tool.jsonLines(try Tool.run(["simulate", "--json"], stdin: Data(script.utf8)))
+        let events = try Tool.jsonLines(try Tool.run(["simulate", "--json"] + arguments, stdin: Data(script.utf8)))
         func named(_ name: String) -> [[String: Any]] { events.filter { $0["event"] as? String == name } }
         return Run(capture: delivered.out,
                    seqs: named("delivered").compactMap { $0["seq"] as? Int },
@@ -142,6 +142,26 @@ struct DecodeExplainSimulateTests {
         let explained = try Self.explained(run, keys: true)
         #expect(Set(explained.keys) == run.unreadable, "decode explains \(explained), the receiver found \(run.unreadable) unreadable")
         #expect(explained.values.allSatisfy { $0.hasPrefix("the MAC does not verify") }, "\(explained)")
+    }
+
+    @Test("a corrupted message, the OTR Error answering it and the \"[resent] \" text after the new AKE: each names the corrupted line")
+    func corruptedErrorAndResent() throws {
+        let script = "alice: /query\nalice: hello\n!hold\nalice: this one is damaged\n!corrupt\n!flush\nalice: still talking\n"
+        // With policy always, alice's engine answers the Error with a new
+        // AKE and sends her last text again, as libotr does.
+        let run = try Self.simulate(script, arguments: ["--alice-policy", "always", "--bob-policy", "always"])
+        try #require(run.unreadable.count == 1, "the scenario did not happen: \(run.unreadable)")
+        let decoded = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"] + run.aliceKeys, stdin: Data(run.capture.utf8)))
+        let explained = decoded.filter { !($0["explanations"] as? [String] ?? []).isEmpty }
+        let corrupted = try #require(run.seqs.firstIndex(of: run.unreadable.first!)) + 1
+        let firsts = explained.map { ($0["line"] as? Int ?? 0, ($0["explanations"] as? [String])?.first ?? "") }
+        try #require(firsts.count == 3, "\(firsts)")
+        #expect(firsts[0].0 == corrupted && firsts[0].1.hasPrefix("the MAC does not verify"), "\(firsts)")
+        #expect(firsts[1].0 == corrupted + 1 && firsts[1].1.hasPrefix("an OTR Error: most likely the answer to line \(corrupted)"), "\(firsts)")
+        #expect(firsts[2].1 == "a re-send (\"[resent] \") of a text no readable message of the capture holds: most likely line \(corrupted), which its receiver could not read",
+                "\(firsts)")
+        let resent = try #require(decoded.first { $0["line"] as? Int == firsts[2].0 })
+        #expect(((resent["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["message"] as? String == "[resent] this one is damaged")
     }
 
     @Test("!late and !corrupt need messages in flight; --delivered leaves out what was lost")

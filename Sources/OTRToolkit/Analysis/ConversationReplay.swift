@@ -57,13 +57,21 @@ public final class ConversationReplay {
     /// The last message a receiver could not have read: what an OTR Error
     /// most likely answers.
     private var lastUnreadable: (line: Int, reason: String)?
+    /// The last Data message of each pair its receiver could not read: a
+    /// "[resent] " text whose first copy the capture cannot open is most
+    /// likely that one.
+    private var unreadableData = BoundedTable<Pair, Int>(limit: maximumTracked)
     /// How far each party's AKE got: what a party beginning again lost.
     private var ake = AKEProgress()
     /// The MAC keys revealed so far, and where.
     private var revealed = RevealedMACKeys()
-    /// Data messages seen, by their MAC (its first 8 bytes, the whole
-    /// compared): the same message again is a duplicate delivery.
-    private var seen = BoundedTable<UInt64, (mac: [UInt8], line: Int)>(limit: maximumTracked)
+    /// Data messages seen, by pair, key ids, counter and MAC (its first 8
+    /// bytes; the whole MAC is compared): the same message again is a
+    /// duplicate delivery.
+    private struct DataIdentity: Hashable {
+        let pair: Pair, senderKeyID: UInt32, recipientKeyID: UInt32, counter: UInt64, macPrefix: UInt64
+    }
+    private var seen = BoundedTable<DataIdentity, (mac: [UInt8], line: Int)>(limit: maximumTracked)
 
     public init() {}
 
@@ -133,11 +141,12 @@ public final class ConversationReplay {
 
     private func data(_ m: DataMessage, pair: Pair, directed: Bool, analysis: DataMessageAnalysis?, line: Int) -> [String] {
         var reasons: [String] = []
-        let macPrefix = m.macBytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
-        if let earlier = seen[macPrefix], earlier.mac.elementsEqual(m.macBytes) {
+        let identity = DataIdentity(pair: pair, senderKeyID: m.senderKeyID, recipientKeyID: m.recipientKeyID, counter: m.counterValue,
+                                    macPrefix: m.macBytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+        if let earlier = seen[identity], earlier.mac.elementsEqual(m.macBytes) {
             reasons.append("the same message as line \(earlier.line), delivered again (its MAC is that line's): the receiver has read it once")
         } else {
-            seen[macPrefix] = (Array(m.macBytes), line)
+            seen[identity] = (Array(m.macBytes), line)
         }
         let to = directed ? hex(pair.to) : "the receiver", from = directed ? hex(pair.from) : "the sender"
         if directed, pair.to == 0 {
@@ -174,6 +183,11 @@ public final class ConversationReplay {
         if let problem = analysis?.counterProblem {
             reasons.append("\(problem): a receiver that checks the counter rejects it")
         }
+        // What follows is said of a message its receiver may well read.
+        if let first = reasons.first {
+            lastUnreadable = (line, first)
+            unreadableData[pair] = line
+        }
         if let macKey = analysis?.macKey, analysis?.macValid == true, let reveal = revealed.revelation(of: macKey) {
             let by = directed ? hex(reveal.by) : "a party"
             reasons.append("its MAC key was revealed at line \(reveal.line), in the old MAC keys of \(by)'s message: \(by) had forgotten the keys it belongs to (spec \"Revealing MAC Keys\"), and anyone could have made this message since")
@@ -187,7 +201,6 @@ public final class ConversationReplay {
                 sessions[pair.unordered] = .ended(ender: pair.from, line: line)
             }
         }
-        if let first = reasons.first { lastUnreadable = (line, first) }
         return reasons
     }
 
@@ -258,6 +271,9 @@ public final class ConversationReplay {
         let original = Array(text.dropFirst(prefix.count))
         if let earlier = sent.last(where: { $0.text == original }) {
             return ["a re-send of the text of line \(earlier.line) (libotr's \"[resent] \" after an OTR Error restarted the AKE): that message did not reach its receiver"]
+        }
+        if let unread = unreadableData[pair] {
+            return ["a re-send (\"[resent] \") of a text no readable message of the capture holds: most likely line \(unread), which its receiver could not read"]
         }
         return ["a re-send (\"[resent] \") of a text the capture does not hold"]
     }
