@@ -77,10 +77,18 @@ final class Decoder {
 
     func handle(_ items: [TranscriptScanner.Item]) {
         for item in items {
-            decode(item)
-            if case .fragment(let raw) = item.kind {
-                reassembled(reassembler.receive(raw[...], at: item.line))
+            guard case .fragment(let raw) = item.kind else {
+                decode(item)
+                continue
             }
+            // As the capture reader does: the rules a fragment broke go to
+            // the replay with it.
+            let events = reassembler.receive(raw[...], at: item.line)
+            let problems = events.compactMap { event -> ReassemblyProblem? in
+                if case .problem(let problem) = event { problem } else { nil }
+            }
+            _ = replay.explain(item, message: nil, analysis: nil, problem: nil, fragmentProblems: problems, line: item.line)
+            reassembled(events)
         }
     }
 
