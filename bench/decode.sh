@@ -3,6 +3,8 @@
 # capture (real libotr traffic in log lines, repeated to SIZE megabytes),
 # in one run; prints MB/s, the ratio, CPU time and peak memory of each.
 # Each program runs RUNS times, in turn; the median wall time counts.
+# Beside them, the floors: GNU base64 -d on the payloads alone and cat on
+# the capture, and decode's gap to each.
 # otrtool decode reads and unwraps on one thread while a second analyses
 # and prints (reading the binary messages goes to whichever is less busy),
 # so its CPU time (user + system) exceeds its wall time on a machine with
@@ -70,37 +72,50 @@ PY
 bytes=$(wc -c < "$work/capture.log")
 lines=$(wc -l < "$work/capture.log")
 echo "capture: $bytes bytes, $lines messages in log lines" >&2
+# The floors: the base64 payloads alone (what decode must at least turn
+# into bytes) for GNU base64 -d, and the capture for cat.
+sed -n 's/.*?OTR:\([A-Za-z0-9+/=]*\)\..*/\1/p' "$work/capture.log" > "$work/payloads.b64"
 
-measure() {  # name, command...
-    name=$1; shift
-    /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" < "$work/capture.log" > /dev/null 2>"$work/$name.err" || true
-    echo "$name $(tail -n 1 "$work/$name.time")"
-}
-
-i=0
-while [ $i -lt "$runs" ]; do
-    measure otr_parse otr_parse
-    measure otrtool_decode "$otrtool" decode
-    measure otrtool_decode_json "$otrtool" decode --json
-    i=$((i + 1))
-done > "$work/results"
-
-python3 - "$work/results" "$bytes" "$runs" <<'PY'
-import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    name, wall, user, system, kb = line.split()
-    runs.setdefault(name, []).append((float(wall), float(user) + float(system), int(kb)))
-size = int(sys.argv[2]) / 1e6
-print("median of %s runs each" % sys.argv[3])
-base = None
-for name, rs in runs.items():
-    wall = max(statistics.median(r[0] for r in rs), 0.001)
+python3 - "$work" "$bytes" "$runs" "$otrtool" <<'PY'
+import os, statistics, subprocess, sys, time
+work, size, runs, otrtool = sys.argv[1], int(sys.argv[2]) / 1e6, int(sys.argv[3]), sys.argv[4]
+programs = [
+    ("otr_parse", ["otr_parse"], "capture.log"),
+    ("otrtool_decode", [otrtool, "decode"], "capture.log"),
+    ("otrtool_decode_json", [otrtool, "decode", "--json"], "capture.log"),
+    ("base64_-d_payloads", ["base64", "-d"], "payloads.b64"),
+    ("cat", ["cat"], "capture.log"),
+]
+results = {name: [] for name, _, _ in programs}
+devnull = open(os.devnull, "wb")
+# Each program runs RUNS times, in turn; wall time from a monotonic clock,
+# CPU time from the kernel's accounting of the child.
+for _ in range(runs):
+    for name, argv, input in programs:
+        with open(os.path.join(work, input), "rb") as stdin:
+            started = time.perf_counter()
+            child = subprocess.Popen(argv, stdin=stdin, stdout=devnull, stderr=devnull)
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - started
+        results[name].append((wall, usage.ru_utime + usage.ru_stime))
+# Peak memory, in one run more each under /usr/bin/time: a child forked
+# from this Python would report Python's own size as its peak.
+peaks = {}
+for name, argv, input in programs:
+    with open(os.path.join(work, input), "rb") as stdin:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", os.path.join(work, "peak")] + argv,
+                       stdin=stdin, stdout=devnull, stderr=devnull)
+    peaks[name] = int(open(os.path.join(work, "peak")).read().split()[-1]) / 1024
+print("median of %d runs each" % runs)
+median = {name: statistics.median(r[0] for r in rs) for name, rs in results.items()}
+base = size / median["otr_parse"]
+for name, rs in results.items():
+    wall = max(median[name], 1e-6)
     cpu = statistics.median(r[1] for r in rs)
-    peak = max(r[2] for r in rs) / 1024
-    rate = size / wall
-    if base is None:
-        base = rate
+    peak = peaks[name]
     print("%-22s %7.3f s  %8.1f MB/s  cpu %7.3f s  peak %7.1f MB  throughput x%.2f of otr_parse"
-          % (name, wall, rate, cpu, peak, rate / base))
+          % (name, wall, size / wall, cpu, peak, size / wall / base))
+for name in ("otrtool_decode", "otrtool_decode_json"):
+    print("gap: %-19s %5.2fx the time of base64 -d on the payloads, %6.1fx the time of cat"
+          % (name, median[name] / median["base64_-d_payloads"], median[name] / median["cat"]))
 PY
