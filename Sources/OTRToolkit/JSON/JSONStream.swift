@@ -36,6 +36,21 @@ extension OutputBuffer {
         jsonHex(bytes[...])
     }
 
+    /// A field read straight from a message's bytes, without a copy.
+    public mutating func json(_ key: StaticString, hex bytes: ArraySlice<UInt8>) {
+        jsonKey(key)
+        jsonHex(bytes)
+    }
+
+    /// An instance tag as eight lowercase hex digits, as `InstanceTag.hex`
+    /// spells it, without making a String.
+    public mutating func json(_ key: StaticString, hex8 value: UInt32) {
+        jsonKey(key)
+        append(UInt8(ascii: "\""))
+        appendHex8(value)
+        append(UInt8(ascii: "\""))
+    }
+
     public mutating func json(_ key: StaticString, int value: Int) {
         jsonKey(key)
         appendDecimal(value)

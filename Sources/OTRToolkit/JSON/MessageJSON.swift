@@ -23,11 +23,11 @@ public enum MessageJSON {
         out.json("type", int: Int(h.type))
         if let s = h.senderInstance {
             out.json("sender_instance", int: Int(s.rawValue))
-            out.json("sender_instance_hex", string: s.hex)
+            out.json("sender_instance_hex", hex8: s.rawValue)
         }
         if let r = h.receiverInstance {
             out.json("receiver_instance", int: Int(r.rawValue))
-            out.json("receiver_instance_hex", string: r.hex)
+            out.json("receiver_instance_hex", hex8: r.rawValue)
         }
     }
 
@@ -59,10 +59,11 @@ public enum MessageJSON {
             out.json("recipient_keyid", int: Int(d.recipientKeyID))
             out.json("next_dh_key", hex: d.nextDHKey.bytes)
             if let e = d.nextDHKeyEncoding { out.json("next_dh_key_encoding", hex: e) }
-            out.json("counter", hex: d.counter)
-            out.json("encrypted_message", hex: d.encryptedMessage)
-            out.json("mac", hex: d.mac)
-            out.json("old_mac_keys", hex: d.oldMACKeys)
+            // The slices: the array properties would copy each field.
+            out.json("counter", hex: d.counterBytes)
+            out.json("encrypted_message", hex: d.encryptedMessageBytes)
+            out.json("mac", hex: d.macBytes)
+            out.json("old_mac_keys", hex: d.oldMACKeysBytes)
         case .version1(let type, let body):
             out.json("version", int: 1)
             out.json("type", int: Int(type))

@@ -66,9 +66,9 @@ public struct DecodeReport {
                 out.json("n", int: f.n)
                 if f.form == .v3 {
                     out.json("sender_instance", int: Int(f.senderInstance))
-                    out.json("sender_instance_hex", string: InstanceTag(f.senderInstance).hex)
+                    out.json("sender_instance_hex", hex8: f.senderInstance)
                     out.json("receiver_instance", int: Int(f.receiverInstance))
-                    out.json("receiver_instance_hex", string: InstanceTag(f.receiverInstance).hex)
+                    out.json("receiver_instance_hex", hex8: f.receiverInstance)
                 }
                 out.json("piece", text: f.piece)
             }
