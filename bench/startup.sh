@@ -33,5 +33,6 @@ base = r["otr_mackey"]["mean"]
 for name in ("otrtool derive mac-key", "otrtool --version", "baseline parse-option",
              "baseline print-line", "otr_mackey"):
     m = r[name]["mean"]
-    print("%-24s mean %6.2f ms  median %6.2f ms  ratio to otr_mackey %.2f" % (name, m * 1e3, r[name]["median"] * 1e3, m / base))
+    print("%-24s mean %6.2f ms  median %6.2f ms  ratio to otr_mackey %.2f  to parse-option %.2f"
+          % (name, m * 1e3, r[name]["median"] * 1e3, m / base, m / r["baseline parse-option"]["mean"]))
 PY

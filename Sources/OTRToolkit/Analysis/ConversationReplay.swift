@@ -14,7 +14,11 @@ import OTR
 /// and sends with sender keyid our_keyid - 1), and X's newest key id
 /// their_keyid (it keeps that and the one before, and moves on when a
 /// message names their_keyid). What each party holds is learnt from the
-/// messages it sends and receives; nothing is assumed before.
+/// messages it sends and receives; nothing is assumed before. Beside the
+/// key ids it follows how far each AKE got (`AKEProgress`), the MAC keys
+/// revealed (`RevealedMACKeys`), the Data messages seen (a copy is a
+/// duplicate delivery), the texts sent (for "[resent] ") and, from the
+/// analysis, the SMP exchanges and the fragment series.
 public final class ConversationReplay {
     /// At most this many parties and pairs are followed; beyond, the
     /// oldest are forgotten (a hostile capture cannot grow the replay).
@@ -242,7 +246,7 @@ public final class ConversationReplay {
 
     /// The SMP state machine (spec "SMP state machine"), as the proof
     /// check follows it: a message out of its exchange's order, and a
-    /// proof that fails, which its receiver takes for cheating.
+    /// proof that fails, which its receiver takes for an error.
     private func smp(_ checks: [Int: SMPMessageCheck], tlvs: [TLV]) -> [String] {
         guard !checks.isEmpty else { return [] }
         var reasons: [String] = []
