@@ -127,20 +127,15 @@ struct DecodeExplainInteropTests {
         run.conversation.wires.filter { run.seqs.contains($0.seq) && $0.text.hasPrefix("?OTR:" + prefix) }.map(\.seq)
     }
 
+    /// bob asks for OTR, the AKE runs `steps` deliveries (the query, then
+    /// alice's D-H Commit, ...), the next message is lost; bob asks again.
+    static func lostAKEMessage(after steps: Int) throws -> Run {
+        try libotr("!hold\nbob: /start\n" + String(repeating: "!step\n", count: steps) + "!drop\n!flush\nbob: /start\nalice: hello\n")
+    }
+
     @Test("a lost D-H Key: libotr begins the AKE again, and decode names the loss on the new D-H Commit")
     func lostDHKey() throws {
-        // bob asks, alice commits, bob's D-H Key is lost; bob asks again.
-        let run = try Self.libotr("""
-            !hold
-            bob: /start
-            !step
-            !step
-            !drop
-            !flush
-            bob: /start
-            alice: hello
-
-            """)
+        let run = try Self.lostAKEMessage(after: 2)
         #expect(run.refused.isEmpty, "\(run.refused)")
         let commits = Self.seqs(run, "AAMC")
         try #require(commits.count == 2, "the scenario did not happen: D-H Commits \(commits)")
@@ -153,18 +148,7 @@ struct DecodeExplainInteropTests {
 
     @Test("a lost Reveal Signature: libotr begins the AKE again, bob re-sends his D-H Key, and decode names both")
     func lostRevealSignature() throws {
-        let run = try Self.libotr("""
-            !hold
-            bob: /start
-            !step
-            !step
-            !step
-            !drop
-            !flush
-            bob: /start
-            alice: hello
-
-            """)
+        let run = try Self.lostAKEMessage(after: 3)
         #expect(run.refused.isEmpty, "\(run.refused)")
         let commits = Self.seqs(run, "AAMC"), keys = Self.seqs(run, "AAMK")
         try #require(commits.count == 2 && keys.count == 2, "the scenario did not happen: D-H Commits \(commits), D-H Keys \(keys)")
