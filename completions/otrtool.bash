@@ -187,7 +187,7 @@ _otrtool() {
 _otrtool_decode() {
     repeating_flags=()
     non_repeating_flags=(--json --show-keys --explain --version -h --help)
-    repeating_options=(--aes-key --mac-key --dh-private --ake-secret)
+    repeating_options=(--aes-key --mac-key --dh-private --ake-secret --smp-exponent)
     non_repeating_options=(--max-line-length)
     __otrtool_offer_flags_options -1
 
@@ -206,6 +206,9 @@ _otrtool_decode() {
         return
         ;;
     '--ake-secret')
+        return
+        ;;
+    '--smp-exponent')
         return
         ;;
     esac

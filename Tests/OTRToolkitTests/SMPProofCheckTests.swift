@@ -18,6 +18,21 @@ struct SMPProofCheckTests {
         return [one, two, three, four]
     }
 
+    /// A whole run as `run` makes it, with the exponents each party drew
+    /// (a2, a3 for alice; b2, b3 for bob; the others are one-time values).
+    static func runWithExponents(alice: UInt8, bob: UInt8) throws -> (tlvs: [TLV], alice: [MPI], bob: [MPI]) {
+        var a = SMPStateMachine(random: DeterministicRandom(seedText: "exponents alice"))
+        var b = SMPStateMachine(random: DeterministicRandom(seedText: "exponents bob"))
+        let one = try #require(a.start(secret: SMPSecret(value: MPI(UInt(alice)))).first)
+        let aliceExponents = a.lastExponents.filter { ["a2", "a3"].contains($0.name) }.map(\.value)
+        _ = b.receive(one)
+        let two = try b.respond(secret: SMPSecret(value: MPI(UInt(bob))))
+        let bobExponents = b.lastExponents.filter { ["b2", "b3"].contains($0.name) }.map(\.value)
+        let three = try #require(a.receive(two).reply.first)
+        let four = try #require(b.receive(three).reply.first)
+        return ([one, two, three, four], aliceExponents, bobExponents)
+    }
+
     static func results(_ tlvs: [TLV], in exchange: SMPTranscriptCheck.Exchange = .init(nil, nil)) -> [[String: String]] {
         var check = SMPTranscriptCheck()
         return tlvs.map { tlv in
@@ -108,6 +123,42 @@ struct SMPProofCheckTests {
         // After an abort or a whole run the next exchange starts afresh.
         #expect(steps([tlvs[0], abort, tlvs[0]])[2] == nil)
         #expect(steps(tlvs + [tlvs[0]])[4] == nil)
+    }
+
+    @Test("with one party's exponents, cP/D5/D6 verify and the outcome is decided: at message 3 with bob's, at message 4 with alice's")
+    func exponentsDecideTheOutcome() throws {
+        for (aliceSecret, bobSecret) in [(UInt8(5), UInt8(5)), (5, 6)] {
+            let run = try Self.runWithExponents(alice: aliceSecret, bob: bobSecret)
+            try #require(run.alice.count == 2 && run.bob.count == 2, "exponents \(run.alice.count), \(run.bob.count)")
+            for (party, exponents, decidedAt) in [("alice", run.alice, 3), ("bob", run.bob, 2)] {
+                var check = SMPTranscriptCheck(exponents: exponents)
+                let results = run.tlvs.map { check.check($0, in: .init(nil, nil)) }
+                let cP = results.flatMap { $0.proofs.filter { $0.proof == "cP/D5/D6" }.map(\.result.name) }
+                #expect(cP == ["verifies", "verifies"], "\(party): \(cP)")
+                #expect(results.map(\.secretsAgree) == (0..<4).map { $0 == decidedAt ? aliceSecret == bobSecret : nil },
+                        "\(party), secrets \(aliceSecret)/\(bobSecret): \(results.map(\.secretsAgree))")
+            }
+            // An exponent of neither party decides nothing.
+            var stranger = SMPTranscriptCheck(exponents: [MPI(UInt(424242))])
+            #expect(run.tlvs.map { stranger.check($0, in: .init(nil, nil)).secretsAgree } == [nil, nil, nil, nil])
+        }
+        // One exponent of a pair is not enough for the proof of P and Q.
+        let run = try Self.runWithExponents(alice: 1, bob: 1)
+        var half = SMPTranscriptCheck(exponents: [run.alice[0]])
+        let proofs = run.tlvs.map { half.check($0, in: .init(nil, nil)) }
+        #expect(proofs[1].proofs.last?.result.name == "unverifiable" && proofs.allSatisfy { $0.secretsAgree == nil })
+    }
+
+    @Test("a tampered cP is named as failing once the exponents give g2 and g3")
+    func tamperedCoordinateProofFails() throws {
+        let run = try Self.runWithExponents(alice: 4, bob: 4)
+        // Message 2: g2b, c2, D2, g3b, c3, D3, Pb, Qb, cP, D5, D6.
+        var tlvs = run.tlvs
+        tlvs[1] = try Self.tampered(run.tlvs[1], mpi: 9)
+        var check = SMPTranscriptCheck(exponents: run.alice)
+        #expect(check.check(tlvs[0], in: .init(nil, nil)).proofs.allSatisfy { $0.result == .verifies })
+        let two = check.check(tlvs[1], in: .init(nil, nil))
+        #expect(two.proofs.map(\.result.name) == ["verifies", "verifies", "fails"], "\(two.proofs)")
     }
 
     @Test("the exchanges kept are bounded: the oldest is forgotten")

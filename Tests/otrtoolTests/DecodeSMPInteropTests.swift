@@ -104,6 +104,56 @@ struct DecodeSMPInteropTests {
         try checkHonest(try Self.potr(aliceSecret: "red"), secretsEqual: false, peer: "python-potr", abortsOnFailure: true)
     }
 
+    @Test("with libotr's own SMP exponents of either party, cP/D5/D6 verify and decode's outcome is libotr's: success with equal secrets, failure (status 1) with different ones",
+          arguments: [3, 2])
+    func libotrExponentsDecideTheOutcome(version: Int) throws {
+        for aliceSecret in ["blue", "red"] {
+            let conversation = try Self.libotr(version: version, aliceSecret: aliceSecret)
+            let outcomes = Set(conversation.events("smp").compactMap { $0["type"] as? String }.filter { ["success", "failure"].contains($0) })
+            try #require(outcomes.count == 1, "libotr's SMP outcomes: \(outcomes)")
+            let libotrAgrees = outcomes.first == "success"
+            #expect(libotrAgrees == (aliceSecret == "blue"))
+            let keys = conversation.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+            for party in ["alice", "bob"] {
+                let exponents = try #require(conversation.events("smp_exponents").first { $0["party"] as? String == party },
+                                             "the libotr peer printed no SMP exponents of \(party)")
+                let given = ["x2", "x3"].flatMap { ["--smp-exponent", "hex:" + (exponents[$0] as? String ?? "")] }
+                let result = try Tool.run(["decode", "--json"] + keys + given, stdin: Data(conversation.captureLog.utf8))
+                #expect(result.status == (libotrAgrees ? 0 : 1), "\(party)'s exponents, alice's secret \(aliceSecret): status \(result.status) \(result.err)")
+                let decoded = try Tool.jsonLines(result)
+                let cP = Self.proofs(decoded).compactMap { $0.proofs["cP/D5/D6"] }
+                #expect(cP == ["verifies", "verifies"], "\(party): \(cP)")
+                let tlvs = decoded.flatMap { (((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"]) as? [[String: Any]]) ?? [] }
+                let decided = tlvs.compactMap { $0["smp_secrets_agree"] as? Bool }
+                #expect(decided == [libotrAgrees], "\(party)'s exponents: decode decides \(decided), libotr \(outcomes)")
+                if !libotrAgrees {
+                    #expect(result.err.contains("the secrets differ: Pa/Pb != Rab"), "\(result.err)")
+                }
+            }
+        }
+    }
+
+    @Test("simulate's smp_exponents are what --smp-exponent takes: the initiator's a2, a3 decide the outcome at message 4")
+    func simulateExponents() throws {
+        for (bobSecret, agree) in [("blue", true), ("red", false)] {
+            let script = "alice: /query\nalice: hi\nbob: /smp blue\nalice: /smp \(bobSecret)\nalice: bye\n"
+            let events = try Tool.jsonLines(try Tool.run(["simulate", "--json"], stdin: Data(script.utf8)))
+            let capture = try Tool.run(["simulate", "--wire-only"], stdin: Data(script.utf8)).out
+            var arguments = ["decode", "--json"]
+            for e in events where e["event"] as? String == "dh" && e["party"] as? String == "alice" {
+                arguments += ["--dh-private", "hex:" + (e["private"] as? String ?? "")]
+            }
+            let values = try #require(events.first { $0["event"] as? String == "smp_exponents" && $0["party"] as? String == "bob" }?["values"] as? [String: String])
+            arguments += ["a2", "a3"].flatMap { ["--smp-exponent", "hex:" + (values[$0] ?? "")] }
+            let result = try Tool.run(arguments, stdin: Data(capture.utf8))
+            #expect(result.status == (agree ? 0 : 1), "\(result.err)")
+            let decided = try Tool.jsonLines(result).flatMap {
+                (((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"]) as? [[String: Any]]) ?? []
+            }.compactMap { tlv in (tlv["smp_secrets_agree"] as? Bool).map { (tlv["type"] as? Int ?? 0, $0) } }
+            #expect(decided.count == 1 && decided.first?.0 == 5 && decided.first?.1 == agree, "\(decided)")
+        }
+    }
+
     @Test("one changed proof value in libotr's SMP message 1 is named: c3/D3 fails on its line, status 1")
     func tamperedProofIsNamed() throws {
         let conversation = try Self.libotr(version: 3)

@@ -217,7 +217,7 @@ public struct SMPStateMachine {
     }
 
     /// (Pa/Pb) = Rab compared over the full 192 bytes without an early exit.
-    private static func sameElement(_ a: MPI, _ b: MPI) -> Bool {
+    static func sameElement(_ a: MPI, _ b: MPI) -> Bool {
         let length = SMPGroup.randomExponentBytes
         guard let x = try? a.bytes(paddedTo: length), let y = try? b.bytes(paddedTo: length) else { return false }
         return ConstantTime.equals(x, y)

@@ -86,7 +86,7 @@ public final class CaptureAnalyzer {
     private var derived: [DerivedKey: DataKeys] = [:]
     private var lastCounters: [KeyPairUse: UInt64] = [:]
     /// The SMP exchanges under way, for the proofs that need earlier messages.
-    private var smp = SMPTranscriptCheck()
+    private var smp: SMPTranscriptCheck
     private var keyPairOrder: [KeyPairUse] = []
 
     /// The keys of a Data message, by keyids and the low 64 bits of the
@@ -114,6 +114,7 @@ public final class CaptureAnalyzer {
 
     public init(keys: CaptureKeys = CaptureKeys()) {
         self.keys = keys
+        smp = SMPTranscriptCheck(exponents: keys.smpExponents)
     }
 
     public func analyze(binary: [UInt8]) throws -> MessageAnalysis {

@@ -12,15 +12,20 @@ public struct CaptureKeys: Sendable {
     public var dhKeyPairs: [DHKeyPair]
     /// AKE shared secrets s.
     public var sharedSecrets: [MPI]
+    /// Secret SMP exponents of a party (a2, a3 or b2, b3): with them the
+    /// proofs of P and Q and the outcome of an exchange can be checked.
+    public var smpExponents: [MPI]
 
     public init(aesKeys: [SecureBytes] = [], macKeys: [SecureBytes] = [], dhKeyPairs: [DHKeyPair] = [],
-                sharedSecrets: [MPI] = []) {
+                sharedSecrets: [MPI] = [], smpExponents: [MPI] = []) {
         self.aesKeys = aesKeys
         self.macKeys = macKeys
         self.dhKeyPairs = dhKeyPairs
         self.sharedSecrets = sharedSecrets
+        self.smpExponents = smpExponents
     }
 
+    /// No key that opens a message (SMP exponents open none).
     public var isEmpty: Bool { aesKeys.isEmpty && macKeys.isEmpty && dhKeyPairs.isEmpty && sharedSecrets.isEmpty }
 }
 

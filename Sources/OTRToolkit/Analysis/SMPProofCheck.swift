@@ -48,13 +48,23 @@ public struct SMPProofCheck: Sendable, Equatable {
 public struct SMPMessageCheck: Sendable, Equatable {
     public var proofs: [SMPProofCheck]
     public var step: String?
+    /// Whether the secrets agree (Pa/Pb = Rab), on the message that
+    /// decides it, when a party's third exponent (a3 or b3) was given.
+    public var secretsAgree: Bool?
 
-    public init(proofs: [SMPProofCheck] = [], step: String? = nil) {
+    public init(proofs: [SMPProofCheck] = [], step: String? = nil, secretsAgree: Bool? = nil) {
         self.proofs = proofs
         self.step = step
+        self.secretsAgree = secretsAgree
     }
 
-    public var isEmpty: Bool { proofs.isEmpty && step == nil }
+    public var isEmpty: Bool { proofs.isEmpty && step == nil && secretsAgree == nil }
+
+    /// How the outcome reads in reports.
+    public static func outcomeText(_ agree: Bool) -> String {
+        agree ? "the secrets agree: Pa/Pb = Rab with the SMP exponents given, so the exchange succeeds"
+            : "the secrets differ: Pa/Pb != Rab with the SMP exponents given, so the exchange fails"
+    }
 }
 
 /// Follows the SMP exchanges of a capture, message by message, keeping of
@@ -62,6 +72,12 @@ public struct SMPMessageCheck: Sendable, Equatable {
 /// (message 1), g3b and Qb (message 2), Qa (message 3). An exchange is a
 /// pair of instance tags (version 2: one exchange); at most
 /// `maximumExchanges` are kept, the oldest forgotten first.
+///
+/// Given secret SMP exponents of a party (`--smp-exponent`: a2, a3 or
+/// b2, b3, told apart by the public halves g1^e the messages carry), it
+/// also computes g2 and g3 (`SMPExponents`), checks the proofs cP/D5/D6
+/// of messages 2 and 3 with them, and decides the outcome: with b3 at
+/// message 3, with a3 at message 4.
 public struct SMPTranscriptCheck {
     public static let maximumExchanges = 1024
 
@@ -76,17 +92,40 @@ public struct SMPTranscriptCheck {
     }
 
     private struct Values {
+        var g2a: MPI?
         var g3a: MPI?
         var g3b: MPI?
         var Qb: MPI?
         var Qa: MPI?
+        var Pb: MPI?
+        var Pa: MPI?
+        /// g2 and g3, when an exponent given made one of their halves.
+        var g2: MPI?
+        var g3: MPI?
         /// The message the spec's state machine expects next (2-4).
         var next = 2
     }
 
     private var values = BoundedTable<Exchange, Values>(limit: maximumExchanges)
+    /// The exponents given, each with its public half g1^e.
+    private let exponents: [(exponent: MPI, half: MPI)]
 
-    public init() {}
+    public init(exponents: [MPI] = []) {
+        self.exponents = exponents.map { ($0, SMPExponents.publicHalf(of: $0)) }
+    }
+
+    /// The exponent given whose public half is `half`.
+    private func exponent(making half: MPI?) -> MPI? {
+        guard let half else { return nil }
+        return exponents.first { $0.half == half }?.exponent
+    }
+
+    /// g2 (or g3) from the two halves, when an exponent of either is given.
+    private func shared(_ aliceHalf: MPI?, _ bobHalf: MPI) -> MPI? {
+        if let e = exponent(making: aliceHalf) { return SMPExponents.sharedGenerator(bobHalf, exponent: e) }
+        if let e = exponent(making: bobHalf), let aliceHalf { return SMPExponents.sharedGenerator(aliceHalf, exponent: e) }
+        return nil
+    }
 
     /// The proofs of `tlv` checked, in the order of its MPIs (none for a
     /// TLV that is no SMP message or does not parse: its problem is the
@@ -114,38 +153,45 @@ public struct SMPTranscriptCheck {
         } else if let number, number > 1 {
             step = "SMP message \(number) with no earlier message of its exchange in the capture"
         }
-        let result = SMPMessageCheck(proofs: proofs(tlv, in: exchange), step: step)
+        var result = SMPMessageCheck(step: step)
+        proofs(tlv, in: exchange, into: &result)
         if tlv.kind == .smpAbort { values[exchange] = nil }
         return result
     }
 
-    private mutating func proofs(_ tlv: TLV, in exchange: Exchange) -> [SMPProofCheck] {
+    private mutating func proofs(_ tlv: TLV, in exchange: Exchange, into result: inout SMPMessageCheck) {
         switch tlv.kind {
         case .smp1, .smp1Q:
-            guard let m = try? SMPMessage1(tlv: tlv), (try? m.checkRanges()) != nil else { return [] }
-            update(exchange) { $0 = Values(g3a: m.g3a, next: 2) }
-            return [Self.discreteLog("c2", "D2", of: "g2a", m.g2aProof, for: m.g2a, version: .message1G2a),
-                    Self.discreteLog("c3", "D3", of: "g3a", m.g3aProof, for: m.g3a, version: .message1G3a)]
+            guard let m = try? SMPMessage1(tlv: tlv), (try? m.checkRanges()) != nil else { return }
+            update(exchange) { $0 = Values(g2a: m.g2a, g3a: m.g3a, next: 2) }
+            result.proofs = [Self.discreteLog("c2", "D2", of: "g2a", m.g2aProof, for: m.g2a, version: .message1G2a),
+                             Self.discreteLog("c3", "D3", of: "g3a", m.g3aProof, for: m.g3a, version: .message1G3a)]
         case .smp2:
-            guard let m = try? SMPMessage2(tlv: tlv), (try? m.checkRanges()) != nil else { return [] }
-            update(exchange) { $0.g3b = m.g3b; $0.Qb = m.Qb; $0.Qa = nil; $0.next = 3 }
-            return [Self.discreteLog("c2", "D2", of: "g2b", m.g2bProof, for: m.g2b, version: .message2G2b),
-                    Self.discreteLog("c3", "D3", of: "g3b", m.g3bProof, for: m.g3b, version: .message2G3b),
-                    Self.sharedGenerators("cP/D5/D6", of: "Pb and Qb")]
-        case .smp3:
-            guard let m = try? SMPMessage3(tlv: tlv), (try? m.checkRanges()) != nil else { return [] }
+            guard let m = try? SMPMessage2(tlv: tlv), (try? m.checkRanges()) != nil else { return }
             let known = values[exchange]
-            update(exchange) { $0.Qa = m.Qa; $0.next = 4 }
+            let (g2, g3) = (shared(known?.g2a, m.g2b), shared(known?.g3a, m.g3b))
+            update(exchange) { $0.g3b = m.g3b; $0.Qb = m.Qb; $0.Pb = m.Pb; $0.Qa = nil; $0.g2 = g2; $0.g3 = g3; $0.next = 3 }
+            result.proofs = [Self.discreteLog("c2", "D2", of: "g2b", m.g2bProof, for: m.g2b, version: .message2G2b),
+                             Self.discreteLog("c3", "D3", of: "g3b", m.g3bProof, for: m.g3b, version: .message2G3b),
+                             Self.sharedGenerators("cP/D5/D6", of: "Pb and Qb", g2: g2, g3: g3) { try m.verifyPbQbProof(g2: $0, g3: $1) }]
+        case .smp3:
+            guard let m = try? SMPMessage3(tlv: tlv), (try? m.checkRanges()) != nil else { return }
+            let known = values[exchange]
+            update(exchange) { $0.Qa = m.Qa; $0.Pa = m.Pa; $0.next = 4 }
             let ra: SMPProofCheck.Result
             if let g3a = known?.g3a, let Qb = known?.Qb {
                 ra = Self.result { try m.verifyRaProof(g3a: g3a, Qb: Qb) }
             } else {
                 ra = .unverifiable("needs g3a of SMP message 1 and Qb of SMP message 2, which the capture does not hold for this conversation")
             }
-            return [Self.sharedGenerators("cP/D5/D6", of: "Pa and Qa"),
-                    SMPProofCheck(proof: "cR/D7", claim: "Ra = (Qa/Qb)^a3, a3 the exponent of g3a", result: ra)]
+            result.proofs = [Self.sharedGenerators("cP/D5/D6", of: "Pa and Qa", g2: known?.g2, g3: known?.g3) { try m.verifyPaQaProof(g2: $0, g3: $1) },
+                             SMPProofCheck(proof: "cR/D7", claim: "Ra = (Qa/Qb)^a3, a3 the exponent of g3a", result: ra)]
+            // Bob's side of the comparison: Rab = Ra^b3.
+            if let Pb = known?.Pb, let b3 = exponent(making: known?.g3b) {
+                result.secretsAgree = SMPExponents.secretsAgree(Pa: m.Pa, Pb: Pb, R: m.Ra, exponent3: b3)
+            }
         case .smp4:
-            guard let m = try? SMPMessage4(tlv: tlv), (try? m.checkRanges()) != nil else { return [] }
+            guard let m = try? SMPMessage4(tlv: tlv), (try? m.checkRanges()) != nil else { return }
             let known = values[exchange]
             let rb: SMPProofCheck.Result
             if let g3b = known?.g3b, let Qb = known?.Qb, let Qa = known?.Qa {
@@ -153,10 +199,16 @@ public struct SMPTranscriptCheck {
             } else {
                 rb = .unverifiable("needs g3b and Qb of SMP message 2 and Qa of SMP message 3, which the capture does not hold for this conversation")
             }
+            result.proofs = [SMPProofCheck(proof: "cR/D7", claim: "Rb = (Qa/Qb)^b3, b3 the exponent of g3b", result: rb)]
+            // Alice's side of the comparison: Rab = Rb^a3 (decided here
+            // only when Bob's exponents did not decide it at message 3).
+            if let Pa = known?.Pa, let Pb = known?.Pb, exponent(making: known?.g3b) == nil,
+               let a3 = exponent(making: known?.g3a) {
+                result.secretsAgree = SMPExponents.secretsAgree(Pa: Pa, Pb: Pb, R: m.Rb, exponent3: a3)
+            }
             values[exchange] = nil  // the exchange is complete
-            return [SMPProofCheck(proof: "cR/D7", claim: "Rb = (Qa/Qb)^b3, b3 the exponent of g3b", result: rb)]
         default:
-            return []
+            return
         }
     }
 
@@ -170,10 +222,16 @@ public struct SMPTranscriptCheck {
 
     /// The proofs that P and Q were made alike (cP, D5, D6) are checked
     /// with g2 = g^(a2 b2) and g3 = g^(a3 b3): Diffie-Hellman values of
-    /// the parties' secret exponents, which no observer can compute.
-    private static func sharedGenerators(_ proof: String, of values: String) -> SMPProofCheck {
-        SMPProofCheck(proof: proof, claim: "\(values) were made with the same exponent and a known secret",
-                      result: .unverifiable("needs g2 and g3, Diffie-Hellman values of the parties' secret SMP exponents"))
+    /// the parties' secret exponents, which no observer can compute
+    /// without one party's exponents.
+    private static func sharedGenerators(_ proof: String, of values: String, g2: MPI?, g3: MPI?,
+                                         _ verify: (MPI, MPI) throws -> Void) -> SMPProofCheck {
+        let claim = "\(values) were made with the same exponent and a known secret"
+        guard let g2, let g3 else {
+            return SMPProofCheck(proof: proof, claim: claim,
+                                 result: .unverifiable("needs g2 and g3, Diffie-Hellman values of the parties' secret SMP exponents"))
+        }
+        return SMPProofCheck(proof: proof, claim: claim, result: result { try verify(g2, g3) })
     }
 
     private static func result(_ check: () throws -> Void) -> SMPProofCheck.Result {

@@ -108,6 +108,12 @@ public final class DecodeSession {
             problems.append(Problem("\(name): MAC does not verify with any given or derived key", status: .checkFailed))
         }
         for (i, checks) in smp.sorted(by: { $0.key < $1.key }) {
+            // DESIGN's status 1: the SMP secrets differ.
+            if checks.secretsAgree == false {
+                let tlv = a.data?.plaintext?.tlvs[i]
+                problems.append(Problem("\(name): \(tlv?.kind?.name ?? "SMP") (TLV \(i + 1)): \(SMPMessageCheck.outcomeText(false))",
+                                        status: .checkFailed))
+            }
             for check in checks.proofs {
                 guard case .fails(let reason) = check.result else { continue }
                 let tlv = a.data?.plaintext?.tlvs[i]

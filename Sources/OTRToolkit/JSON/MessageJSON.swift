@@ -127,6 +127,7 @@ public enum MessageJSON {
                 break
             }
             if let step = smp?.step { out.json("smp_step", string: step) }
+            if let agree = smp?.secretsAgree { out.json("smp_secrets_agree", bool: agree) }
         }
     }
 }

@@ -238,6 +238,7 @@ extension DecodeReport {
             if !t.value.isEmpty { rows.row("  value", hex: t.value) }
         }
         if let step = smp?.step { rows.row("  SMP step", step) }
+        if let agree = smp?.secretsAgree { rows.row("  SMP outcome", SMPMessageCheck.outcomeText(agree)) }
     }
 
     private func akeFields(_ a: AKEAnalysis, into rows: inout OutputBuffer) {

@@ -149,3 +149,18 @@ extension String {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 }
+
+extension CaptureKeys {
+    /// The keys of decode's options, each read from its source: AES keys
+    /// (--aes-key), MAC keys (--mac-key), D-H private exponents
+    /// (--dh-private), AKE shared secrets (--ake-secret) and SMP exponents
+    /// (--smp-exponent).
+    public init(reading sources: (aes: [SecretSource], mac: [SecretSource], dh: [SecretSource],
+                                  ake: [SecretSource], smp: [SecretSource])) throws {
+        self.init(aesKeys: try sources.aes.map { try $0.read("--aes-key", count: 16) },
+                  macKeys: try sources.mac.map { try $0.read("--mac-key", count: 20) },
+                  dhKeyPairs: try sources.dh.map { try $0.readDHKeyPair("--dh-private") },
+                  sharedSecrets: try sources.ake.map { MPI(bytes: try $0.read("--ake-secret")) },
+                  smpExponents: try sources.smp.map { MPI(bytes: try $0.read("--smp-exponent")) })
+    }
+}

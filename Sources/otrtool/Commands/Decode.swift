@@ -31,7 +31,10 @@ extension OTRTool {
                 of messages 1 and 2 from their own values, the proofs cR/D7 of \
                 messages 3 and 4 from the values of the earlier messages of the \
                 same exchange; cP/D5/D6 need g2 and g3, which only the parties can \
-                compute, and are shown as unverifiable. A proof that fails is a \
+                compute, and are shown as unverifiable unless one party's secret \
+                exponents are given (--smp-exponent, a2 and a3 or b2 and b3), which \
+                also tell whether the secrets agreed (Pa/Pb = Rab; that they differ \
+                is a failed check). A proof that fails is a \
                 failed check (exit 1). An SMP message or abort out of the spec's \
                 order is named with the message that was due (python-potr aborts \
                 where the spec sends message 4 when the secrets differ).

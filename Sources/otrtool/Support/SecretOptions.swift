@@ -22,17 +22,15 @@ struct SecretOptions: ParsableArguments {
         "An AKE's D-H shared secret s (the MPI value, without its length).", valueName: "secret"))
     var sharedSecrets: [SecretSource] = []
 
+    @Option(name: .customLong("smp-exponent"), help: ArgumentHelp(
+        "A party's secret SMP exponent (a2, a3, b2 or b3); with both of one party, SMP proofs of P and Q and the outcome are checked.",
+        valueName: "secret"))
+    var smpExponents: [SecretSource] = []
+
     @Flag(name: .customLong("show-keys"), help: "Print the keys used and derived (AES, MAC, AKE keys).")
     var showKeys = false
 
     func load() throws -> CaptureKeys {
-        var keys = CaptureKeys()
-        keys.aesKeys = try aesKeys.map { try $0.read("--aes-key", count: 16) }
-        keys.macKeys = try macKeys.map { try $0.read("--mac-key", count: 20) }
-        keys.dhKeyPairs = try dhPrivateKeys.map { try $0.readDHKeyPair("--dh-private") }
-        for s in sharedSecrets {
-            keys.sharedSecrets.append(MPI(bytes: try s.read("--ake-secret")))
-        }
-        return keys
+        try CaptureKeys(reading: (aesKeys, macKeys, dhPrivateKeys, sharedSecrets, smpExponents))
     }
 }

@@ -424,11 +424,33 @@ static void check_state(Party *p, ConnContext *ctx)
     }
 }
 
+/* The party's secret SMP exponents (x2, x3 of libotr's OtrlSMState: a2
+ * and a3 for the party that began the exchange, b2 and b3 for the other),
+ * once each pair, when set: what lets an observer of the capture check
+ * the proofs that need g2 and g3, and the exchange's outcome. */
+static void check_smp(Party *p, ConnContext *ctx)
+{
+    OtrlSMState *sm = ctx->smstate;
+    if (!sm || !sm->x2 || !sm->x3) return;
+    if (!gcry_mpi_cmp_ui(sm->x2, 0) || !gcry_mpi_cmp_ui(sm->x3, 0)) return;
+    int seen2 = seen_before(p, ctx, 's', 0, sm->x2);
+    int seen3 = seen_before(p, ctx, 'S', 0, sm->x3);
+    if (seen2 && seen3) return;
+    Buf ev;
+    ev_begin(&ev, "smp_exponents");
+    ev_str(&ev, "party", p->name);
+    ev_instag(&ev, "instance", ctx->their_instance);
+    ev_mpi(&ev, "x2", sm->x2);
+    ev_mpi(&ev, "x3", sm->x3);
+    ev_emit(&ev);
+}
+
 void poll_party(Party *p)
 {
     for (ConnContext *c = p->us->context_root; c; c = c->next) {
 	ConnContextPriv *cp = c->context_priv;
 	check_state(p, c);
+	check_smp(p, c);
 	if (cp->our_keyid > 1)
 	    check_our_key(p, c, cp->our_keyid - 1, &cp->our_old_dh_key);
 	check_our_key(p, c, cp->our_keyid, &cp->our_dh_key);
