@@ -187,7 +187,7 @@ _otrtool() {
 _otrtool_decode() {
     repeating_flags=()
     non_repeating_flags=(--json --show-keys --explain --version -h --help)
-    repeating_options=(--aes-key --mac-key --dh-private --ake-secret --smp-exponent)
+    repeating_options=(--aes-key --mac-key --dh-private --ake-secret --smp-exponent --smp-secret)
     non_repeating_options=(--max-line-length)
     __otrtool_offer_flags_options -1
 
@@ -209,6 +209,9 @@ _otrtool_decode() {
         return
         ;;
     '--smp-exponent')
+        return
+        ;;
+    '--smp-secret')
         return
         ;;
     esac

@@ -23,7 +23,7 @@ function __otrtool_parse_tokens -S
         __otrtool_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'decode'
-            __otrtool_parse_subcommand -r 1 'max-line-length=' 'json' 'aes-key=+' 'mac-key=+' 'dh-private=+' 'ake-secret=+' 'smp-exponent=+' 'show-keys' 'explain' 'version' 'h/help'
+            __otrtool_parse_subcommand -r 1 'max-line-length=' 'json' 'aes-key=+' 'mac-key=+' 'dh-private=+' 'ake-secret=+' 'smp-exponent=+' 'smp-secret=+' 'show-keys' 'explain' 'version' 'h/help'
         case 'encode'
             __otrtool_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -159,6 +159,7 @@ complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_option
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode"' -l 'dh-private' -d 'A D-H private exponent of either party; AKE and data keys are derived from it and the public values in the input.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode"' -l 'ake-secret' -d 'An AKE\'s D-H shared secret s (the MPI value, without its length).' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode"' -l 'smp-exponent' -d 'A party\'s secret SMP exponent (a2, a3, b2 or b3); with both of one party, SMP proofs of P and Q and the outcome are checked.' -rfka ''
+complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode"' -l 'smp-secret' -d 'The SMP secret a party answered with (its bytes; give both parties\'): an exchange that goes against them is named.' -rfka ''
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" show-keys' -l 'show-keys' -d 'Print the keys used and derived (AES, MAC, AKE keys).'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" explain' -l 'explain' -d 'Replay the receivers\' state over the capture (AKE, key ids, revealed MAC keys, SMP, fragments, disconnects) and say why each message a receiver could not have accepted failed, and which AKE message a restarted AKE lost.'
 complete -c 'otrtool' -n '__otrtool_should_offer_completions_for_flags_or_options "otrtool decode" version' -l 'version' -d 'Show the version.'

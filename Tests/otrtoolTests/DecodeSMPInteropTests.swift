@@ -133,6 +133,46 @@ struct DecodeSMPInteropTests {
         }
     }
 
+    /// The SMP TLVs decode found, with their JSON fields.
+    static func smpTLVs(_ decoded: [[String: Any]]) -> [[String: Any]] {
+        decoded.flatMap { (((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"]) as? [[String: Any]]) ?? [] }
+    }
+
+    @Test("--smp-secret: the secrets the parties are said to have answered with, against what the capture shows (libotr's outcome with its exponents, python-potr's abort)")
+    func secretsGivenAgainstTheCapture() throws {
+        let hex = { (text: String) in "hex:" + text.utf8.map { String(format: "%02x", $0) }.joined() }
+        // libotr, alice answering "red" to bob's "blue": decode told they agree.
+        let libotr = try Self.libotr(version: 3, aliceSecret: "red")
+        let keys = libotr.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+        let exponents = try #require(libotr.events("smp_exponents").first { $0["party"] as? String == "alice" })
+        let given = ["x2", "x3"].flatMap { ["--smp-exponent", "hex:" + (exponents[$0] as? String ?? "")] }
+        for (secrets, deviates) in [(["blue", "blue"], true), (["blue", "red"], false)] {
+            let result = try Tool.run(["decode", "--json"] + keys + given + secrets.flatMap { ["--smp-secret", hex($0)] },
+                                      stdin: Data(libotr.captureLog.utf8))
+            let tlvs = Self.smpTLVs(try Tool.jsonLines(result))
+            #expect(tlvs.compactMap { $0["smp_secrets_given_agree"] as? Bool } == [secrets[0] == secrets[1]])
+            let deviations = tlvs.compactMap { $0["smp_deviation"] as? String }
+            #expect(deviations.count == (deviates ? 1 : 0) && (deviations.first?.hasPrefix("the secrets given agree, yet Pa/Pb != Rab") ?? true),
+                    "\(secrets): \(deviations)")
+        }
+        // python-potr aborts in place of message 4 when its secrets differ:
+        // said to agree, that abort is a deviation; said to differ, it is not.
+        let potr = try Self.potr(aliceSecret: "red")
+        let potrKeys = potr.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+        for (secrets, deviates) in [(["blue", "blue"], true), (["red", "blue"], false)] {
+            let result = try Tool.run(["decode", "--json"] + potrKeys + secrets.flatMap { ["--smp-secret", hex($0)] },
+                                      stdin: Data(potr.captureLog.utf8))
+            let deviations = Self.smpTLVs(try Tool.jsonLines(result)).compactMap { $0["smp_deviation"] as? String }
+            #expect(deviations.count == (deviates ? 1 : 0), "\(secrets): \(deviations)")
+            if deviates {
+                #expect(deviations.first?.hasPrefix("the responder aborted after SMP message 3 although the secrets given agree") == true)
+                #expect(result.status == 1 && result.err.contains("although the secrets given agree"), "\(result.status) \(result.err)")
+            }
+        }
+        let one = try Tool.run(["decode", "--smp-secret", hex("blue")], stdin: Data(potr.captureLog.utf8))
+        #expect(one.status == 64 && one.err.contains("--smp-secret: give the secret each party answered with, twice"), "\(one.err)")
+    }
+
     @Test("simulate's smp_exponents are what --smp-exponent takes: the initiator's a2, a3 decide the outcome at message 4")
     func simulateExponents() throws {
         for (bobSecret, agree) in [("blue", true), ("red", false)] {

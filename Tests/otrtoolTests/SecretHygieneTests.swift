@@ -16,6 +16,8 @@ struct SecretHygieneTests {
         case decodeMAC = "decode --mac-key"
         case decodeDH = "decode --dh-private"
         case decodeAKE = "decode --ake-secret"
+        case decodeSMPExponent = "decode --smp-exponent"
+        case decodeSMPSecret = "decode --smp-secret"
         case encodeAES = "encode --aes-key"
         case encodeMAC = "encode --mac-key"
         case commitDH = "encode dh-commit --dh-private"
@@ -42,6 +44,8 @@ struct SecretHygieneTests {
             case .decodeMAC: "SecretOptions.swift mac-key"
             case .decodeDH: "SecretOptions.swift dh-private"
             case .decodeAKE: "SecretOptions.swift ake-secret"
+            case .decodeSMPExponent: "SecretOptions.swift smp-exponent"
+            case .decodeSMPSecret: "SecretOptions.swift smp-secret"
             case .encodeAES: "Encode.swift aes-key"
             case .encodeMAC: "Encode.swift mac-key"
             case .commitDH, .dhKeyDH: "EncodeFields.swift dh-private"
@@ -553,6 +557,21 @@ private enum S {
             return (log.stdout, x, secret.count % 2 == 0 ? secret : "0" + secret)
         }
 
+        /// A simulated SMP with equal secrets: the capture, alice's D-H
+        /// exponents as decode options, and bob's SMP exponents a2, a3.
+        func smpCapture() throws -> (log: Data, dh: [String], exponents: [String]) {
+            let script = Data("alice: /query\nalice: hi\nbob: /smp blue\nalice: /smp blue\n".utf8)
+            let json = try Tool.run(["simulate", "--json", "--seed", "hygiene"], stdin: script)
+            let log = try Tool.run(["simulate", "--wire-only", "--seed", "hygiene"], stdin: script)
+            try #require(json.status == 0 && log.status == 0, "\(json.err)\(log.err)")
+            let events = try Tool.jsonLines(json)
+            let dh = events.filter { $0["event"] as? String == "dh" && $0["party"] as? String == "alice" }
+                .compactMap { $0["private"] as? String }.flatMap { ["--dh-private", "hex:" + $0] }
+            let values = try #require(events.first { $0["event"] as? String == "smp_exponents" && $0["party"] as? String == "bob" }?["values"]
+                                      as? [String: String])
+            return (log.stdout, dh, [values["a2"] ?? "", values["a3"] ?? ""])
+        }
+
         /// The secret, standard input and argument builder for `option`.
         func setUp(_ option: SecretHygieneTests.SecretOption) throws -> (secret: String, stdin: Data, build: (String) -> [String]) {
             let input = Data((message + "\n").utf8)
@@ -567,6 +586,13 @@ private enum S {
             case .decodeAKE:
                 let c = try capture()
                 return (c.sharedSecret, c.log, { ["decode", "--json", "--ake-secret", $0] })
+            case .decodeSMPExponent:
+                let c = try smpCapture()
+                return (c.exponents[0], c.log, { ["decode", "--json"] + c.dh + ["--smp-exponent", $0, "--smp-exponent", "hex:" + c.exponents[1]] })
+            case .decodeSMPSecret:
+                let c = try smpCapture()
+                // "blue", the secret both parties answered with.
+                return ("626c7565", c.log, { ["decode", "--json"] + c.dh + ["--smp-secret", $0, "--smp-secret", "hex:626c7565"] })
             case .encodeAES:
                 let json = #"{"kind":"data","version":3,"sender_instance":256,"receiver_instance":0,"flags":0,"sender_keyid":1,"#
                     + #""recipient_keyid":1,"next_dh_key":"010000","counter":"0000000000000001","encrypted_message":"","mac":"","#
@@ -634,6 +660,10 @@ private enum S {
             case .decodeAKE:
                 let checks = objects.compactMap { ($0["analysis"] as? [String: Any])?["signature_valid"] as? Bool }
                 #expect(checks == [true, true], "both AKE signatures verify with s", sourceLocation: sourceLocation)
+            case .decodeSMPExponent, .decodeSMPSecret:
+                let tlvs = objects.flatMap { ((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"] as? [[String: Any]]) ?? [] }
+                let key = option == .decodeSMPExponent ? "smp_secrets_agree" : "smp_secrets_given_agree"
+                #expect(tlvs.compactMap { $0[key] as? Bool } == [true], "\(key) in \(tlvs.count) TLVs", sourceLocation: sourceLocation)
             case .encodeAES:
                 #expect(text(try decoded(result.stdout)) == ["rebuilt"], sourceLocation: sourceLocation)
             case .encodeMAC:

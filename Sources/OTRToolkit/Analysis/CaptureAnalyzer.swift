@@ -114,7 +114,7 @@ public final class CaptureAnalyzer {
 
     public init(keys: CaptureKeys = CaptureKeys()) {
         self.keys = keys
-        smp = SMPTranscriptCheck(exponents: keys.smpExponents)
+        smp = SMPTranscriptCheck(exponents: keys.smpExponents, secretsAgree: keys.smpSecretsAgree)
     }
 
     public func analyze(binary: [UInt8]) throws -> MessageAnalysis {

@@ -15,14 +15,20 @@ public struct CaptureKeys: Sendable {
     /// Secret SMP exponents of a party (a2, a3 or b2, b3): with them the
     /// proofs of P and Q and the outcome of an exchange can be checked.
     public var smpExponents: [MPI]
+    /// Whether the SMP secrets both parties answered with (`--smp-secret`,
+    /// twice) are the same: then x = y (spec "SMP state machine": each
+    /// is SHA-256 of the same fingerprints, ssid and secret) and every
+    /// exchange should succeed.
+    public var smpSecretsAgree: Bool?
 
     public init(aesKeys: [SecureBytes] = [], macKeys: [SecureBytes] = [], dhKeyPairs: [DHKeyPair] = [],
-                sharedSecrets: [MPI] = [], smpExponents: [MPI] = []) {
+                sharedSecrets: [MPI] = [], smpExponents: [MPI] = [], smpSecretsAgree: Bool? = nil) {
         self.aesKeys = aesKeys
         self.macKeys = macKeys
         self.dhKeyPairs = dhKeyPairs
         self.sharedSecrets = sharedSecrets
         self.smpExponents = smpExponents
+        self.smpSecretsAgree = smpSecretsAgree
     }
 
     /// No key that opens a message (SMP exponents open none).

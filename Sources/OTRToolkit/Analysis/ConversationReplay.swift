@@ -254,6 +254,7 @@ public final class ConversationReplay {
             let name = i < tlvs.count ? tlvs[i].kind?.name ?? "SMP" : "SMP"
             if let step = check.step { reasons.append("\(name) (TLV \(i + 1)): \(step)") }
             if check.secretsAgree == false { reasons.append("\(name) (TLV \(i + 1)): \(SMPMessageCheck.outcomeText(false))") }
+            if let deviation = check.deviation { reasons.append("\(name) (TLV \(i + 1)): \(deviation)") }
             for proof in check.proofs {
                 guard case .fails(let why) = proof.result else { continue }
                 reasons.append("\(name) (TLV \(i + 1)): proof \(proof.proof) of \(proof.claim) does not verify (\(why)): its receiver takes it for an error and is back in SMPSTATE_EXPECT1, the exchange lost (spec \"SMP state machine\")")

@@ -51,6 +51,13 @@ public struct SMPMessageCheck: Sendable, Equatable {
     /// Whether the secrets agree (Pa/Pb = Rab), on the message that
     /// decides it, when a party's third exponent (a3 or b3) was given.
     public var secretsAgree: Bool?
+    /// On SMP message 1, with both parties' secrets given: whether they
+    /// agree, that is, what the exchange should come to.
+    public var expectedAgreement: Bool?
+    /// Where the exchange went against the secrets given: an outcome, or
+    /// an abort in place of message 4, that equal (or different) secrets
+    /// cannot give when both parties follow the spec.
+    public var deviation: String?
 
     public init(proofs: [SMPProofCheck] = [], step: String? = nil, secretsAgree: Bool? = nil) {
         self.proofs = proofs
@@ -58,7 +65,13 @@ public struct SMPMessageCheck: Sendable, Equatable {
         self.secretsAgree = secretsAgree
     }
 
-    public var isEmpty: Bool { proofs.isEmpty && step == nil && secretsAgree == nil }
+    public var isEmpty: Bool {
+        proofs.isEmpty && step == nil && secretsAgree == nil && expectedAgreement == nil && deviation == nil
+    }
+
+    public static func expectationText(_ agree: Bool) -> String {
+        agree ? "the secrets given agree: the exchange should succeed" : "the secrets given differ: the exchange should fail"
+    }
 
     /// How the outcome reads in reports.
     public static func outcomeText(_ agree: Bool) -> String {
@@ -110,8 +123,12 @@ public struct SMPTranscriptCheck {
     /// The exponents given, each with its public half g1^e.
     private let exponents: [(exponent: MPI, half: MPI)]
 
-    public init(exponents: [MPI] = []) {
+    /// Whether both parties' secrets, when given, are the same.
+    private let expected: Bool?
+
+    public init(exponents: [MPI] = [], secretsAgree expected: Bool? = nil) {
         self.exponents = exponents.map { ($0, SMPExponents.publicHalf(of: $0)) }
+        self.expected = expected
     }
 
     /// The exponent given whose public half is `half`.
@@ -154,7 +171,16 @@ public struct SMPTranscriptCheck {
             step = "SMP message \(number) with no earlier message of its exchange in the capture"
         }
         var result = SMPMessageCheck(step: step)
+        if tlv.kind == .smpAbort, values[exchange]?.next == 4, expected == true {
+            result.deviation = "the responder aborted after SMP message 3 although the secrets given agree: with equal secrets its comparison cannot fail, so it did not derive x or y as the spec says (SHA-256 of 1, the initiator's and the responder's fingerprints, the ssid and the secret) or did not answer with the secret given"
+        }
         proofs(tlv, in: exchange, into: &result)
+        if number == 1 { result.expectedAgreement = expected }
+        if let expected, let agree = result.secretsAgree, agree != expected {
+            result.deviation = expected
+                ? "the secrets given agree, yet Pa/Pb != Rab: a party did not derive x or y as the spec says (SHA-256 of 1, the initiator's and the responder's fingerprints, the ssid and the secret) or did not answer with the secret given"
+                : "the secrets given differ, yet Pa/Pb = Rab: the parties answered with the same secret, not with the ones given"
+        }
         if tlv.kind == .smpAbort { values[exchange] = nil }
         return result
     }

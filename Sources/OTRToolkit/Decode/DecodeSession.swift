@@ -109,10 +109,12 @@ public final class DecodeSession {
         }
         for (i, checks) in smp.sorted(by: { $0.key < $1.key }) {
             // DESIGN's status 1: the SMP secrets differ.
+            let tlvName = "\(a.data?.plaintext?.tlvs[i].kind?.name ?? "SMP") (TLV \(i + 1))"
             if checks.secretsAgree == false {
-                let tlv = a.data?.plaintext?.tlvs[i]
-                problems.append(Problem("\(name): \(tlv?.kind?.name ?? "SMP") (TLV \(i + 1)): \(SMPMessageCheck.outcomeText(false))",
-                                        status: .checkFailed))
+                problems.append(Problem("\(name): \(tlvName): \(SMPMessageCheck.outcomeText(false))", status: .checkFailed))
+            }
+            if let deviation = checks.deviation {
+                problems.append(Problem("\(name): \(tlvName): \(deviation)", status: .checkFailed))
             }
             for check in checks.proofs {
                 guard case .fails(let reason) = check.result else { continue }

@@ -128,6 +128,8 @@ public enum MessageJSON {
             }
             if let step = smp?.step { out.json("smp_step", string: step) }
             if let agree = smp?.secretsAgree { out.json("smp_secrets_agree", bool: agree) }
+            if let expected = smp?.expectedAgreement { out.json("smp_secrets_given_agree", bool: expected) }
+            if let deviation = smp?.deviation { out.json("smp_deviation", string: deviation) }
         }
     }
 }

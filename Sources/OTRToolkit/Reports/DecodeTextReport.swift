@@ -239,6 +239,8 @@ extension DecodeReport {
         }
         if let step = smp?.step { rows.row("  SMP step", step) }
         if let agree = smp?.secretsAgree { rows.row("  SMP outcome", SMPMessageCheck.outcomeText(agree)) }
+        if let expected = smp?.expectedAgreement { rows.row("  SMP expected", SMPMessageCheck.expectationText(expected)) }
+        if let deviation = smp?.deviation { rows.row("  SMP deviation", deviation) }
     }
 
     private func akeFields(_ a: AKEAnalysis, into rows: inout OutputBuffer) {

@@ -31,13 +31,15 @@ extension OTRTool {
                 of messages 1 and 2 from their own values, the proofs cR/D7 of \
                 messages 3 and 4 from the values of the earlier messages of the \
                 same exchange; cP/D5/D6 need g2 and g3, which only the parties can \
-                compute, and are shown as unverifiable unless one party's secret \
-                exponents are given (--smp-exponent, a2 and a3 or b2 and b3), which \
-                also tell whether the secrets agreed (Pa/Pb = Rab; that they differ \
-                is a failed check). A proof that fails is a \
-                failed check (exit 1). An SMP message or abort out of the spec's \
-                order is named with the message that was due (python-potr aborts \
-                where the spec sends message 4 when the secrets differ).
+                compute, and are unverifiable unless one party's secret exponents are \
+                given (--smp-exponent: a2 and a3, or b2 and b3), which also tell \
+                whether the secrets agreed (Pa/Pb = Rab). Both parties' secrets \
+                (--smp-secret, twice) are checked against that outcome and against \
+                an abort where message 4 is due. A failing proof, differing secrets \
+                and an exchange against the secrets given are failed checks (exit \
+                1). An SMP message or abort out of the spec's order is named with \
+                the message that was due (python-potr aborts where the spec sends \
+                message 4 when the secrets differ).
 
                 EXPLAIN. With --explain, each message a receiver could not have \
                 accepted, had every message of the capture been delivered in its \
@@ -84,26 +86,8 @@ extension OTRTool {
         var explain = false
 
         func run() throws {
-            let keys = try secrets.load()
-            let diagnostics = Diagnostics(command: "decode")
-            let out = OutputSink.standardOutput()
-            defer { out.flush() }
-            let session = DecodeSession(keys: keys, json: output.json, showKeys: secrets.showKeys, explain: explain,
-                                        out: out, diagnostics: diagnostics)
-            let pipeline = DecodePipeline(session)
-            let reader = DecodeReader(pipeline: pipeline)
-            // Problems found while reading travel through the pipeline, so
-            // standard error keeps the input's order.
-            let readingDiagnostics = Diagnostics(command: "decode") { location, message, status in
-                reader.problem(location, message, status: status)
-            }
-            input.forEachLine(diagnostics: readingDiagnostics) { location, line in
-                reader.feed(line, at: location)
-            }
-            reader.finish()
-            pipeline.finish()
-            out.flush()
-            try diagnostics.finish()
+            try DecodeSession.run(keys: try secrets.load(), json: output.json, showKeys: secrets.showKeys, explain: explain,
+                                  lines: input.lines())
         }
     }
 }

@@ -22,15 +22,16 @@ struct SecretOptions: ParsableArguments {
         "An AKE's D-H shared secret s (the MPI value, without its length).", valueName: "secret"))
     var sharedSecrets: [SecretSource] = []
 
-    @Option(name: .customLong("smp-exponent"), help: ArgumentHelp(
-        "A party's secret SMP exponent (a2, a3, b2 or b3); with both of one party, SMP proofs of P and Q and the outcome are checked.",
-        valueName: "secret"))
+    @Option(name: .customLong("smp-exponent"), help: ArgumentHelp("A party's secret SMP exponent (a2, a3, b2 or b3); with both of one party, SMP proofs of P and Q and the outcome are checked.", valueName: "secret"))
     var smpExponents: [SecretSource] = []
+
+    @Option(name: .customLong("smp-secret"), help: ArgumentHelp("The SMP secret a party answered with (its bytes; give both parties'): an exchange that goes against them is named.", valueName: "secret"))
+    var smpSecrets: [SecretSource] = []
 
     @Flag(name: .customLong("show-keys"), help: "Print the keys used and derived (AES, MAC, AKE keys).")
     var showKeys = false
 
     func load() throws -> CaptureKeys {
-        try CaptureKeys(reading: (aesKeys, macKeys, dhPrivateKeys, sharedSecrets, smpExponents))
+        try CaptureKeys(reading: (aesKeys, macKeys, dhPrivateKeys, sharedSecrets, smpExponents, smpSecrets))
     }
 }
