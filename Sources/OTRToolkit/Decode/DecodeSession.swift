@@ -69,6 +69,8 @@ public final class DecodeSession {
                 let analysis = analyzer.analyze(message, binary: scanned.binary)
                 entry.problems = problems(analysis, of: message)
                 entry.analysis = consume analysis
+            } else if let error = failure as? OTRError {
+                entry.problems.append(Problem(in: "encoded message at byte \(item.offset)", error))
             } else {
                 entry.problems.append(Problem("encoded message at byte \(item.offset): \(failure.map { "\($0)" } ?? "unreadable")",
                                               status: .malformedInput))

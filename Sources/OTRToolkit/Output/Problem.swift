@@ -2,14 +2,37 @@ import OTR
 
 /// One problem a run meets (in its input, a file, a secret), kept as a
 /// value until `Diagnostics` renders it: the text of the one line that
-/// names it, and the exit status it decides.
+/// names it, and the exit status it decides. A problem the protocol
+/// library found keeps that error (`cause`: its code, field, offset and
+/// rule) beside what it was found in (`subject`, such as "encoded message
+/// at byte 12"), so callers can look at the parts, not only the text.
 public struct Problem: Error, CustomStringConvertible, Sendable {
-    public let description: String
     public let status: ExitStatus
+    /// What the problem was found in, when it came from the protocol library.
+    public let subject: String?
+    /// The protocol library's error: code, field, offset and the rule broken.
+    public let cause: OTRError?
+    private let text: String?
 
     public init(_ description: String, status: ExitStatus) {
-        self.description = description
+        self.text = description
         self.status = status
+        self.subject = nil
+        self.cause = nil
+    }
+
+    /// `cause`, found in `subject`; its status from the one table.
+    public init(in subject: String, _ cause: OTRError) {
+        self.text = nil
+        self.status = ExitStatus(for: cause)
+        self.subject = subject
+        self.cause = cause
+    }
+
+    /// "SUBJECT: FIELD at byte N: RULE" for a protocol error, else the text.
+    public var description: String {
+        if let cause { return subject.map { "\($0): \(cause)" } ?? cause.description }
+        return text ?? ""
     }
 
     /// The command line asks for what cannot be done (a secret that is
