@@ -161,7 +161,7 @@ def log_line(e, i, style):
 
 def capture(evs, seqs, style, keylines):
     wires = [e for e in evs if e["event"] == "wire" and not e.get("empty") and (seqs is None or e["seq"] in seqs)]
-    head = b"".join(b"#%s %s\n" % (k.encode(), v.encode()) for k, v in keylines[:4])
+    head = b"".join(b"#%s %s\n" % (k.encode(), v.encode()) for k, v in keylines[:6])
     return head + b"\n".join(log_line(e, i, style) for i, e in enumerate(wires)) + b"\n"
 
 def plaintexts(evs):
@@ -208,7 +208,11 @@ later3 = sorted(k3)[1:4]
 write("capture", "libotr-v3-ake.log", capture(v3, set(range(1, 10)), "log",
       [("s", s3.hex())] + [("aes", k3[q]) for q in later3]))
 smp3 = sorted(k3)[4:8]
-write("capture", "libotr-v3-smp.log", capture(v3, set(smp3), "bare", [("aes", k3[q]) for q in smp3]))
+# With alice's SMP exponents (x2, x3), so the proofs of P and Q and the
+# outcome are checked too.
+smpx = next(e for e in v3 if e["event"] == "smp_exponents" and e["party"] == "alice")
+write("capture", "libotr-v3-smp.log", capture(v3, set(smp3), "bare",
+      [("aes", k3[q]) for q in smp3] + [("smp", smpx["x2"]), ("smp", smpx["x3"])]))
 write("capture", "libotr-v2.xmpp", capture(v2, None, "xmpp", [("s", s2.hex())] + [("aes", k2[q]) for q in sorted(k2)[1:4]]))
 write("capture", "libotr-v2-frag.log", capture(conv["libotr-v2-frag"], set(range(1, 40)), "log", []))
 write("capture", "libotr-v3-frag.xmpp", capture(conv["libotr-v3-frag"], set(range(1, 30)), "xmpp", []))

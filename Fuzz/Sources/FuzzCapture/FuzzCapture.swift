@@ -7,10 +7,11 @@
 // are scanned and decoded again, offers have their violations read, and
 // decode --explain's replay hears every item.
 //
-// Leading lines "#aes HEX", "#mac HEX" and "#s HEX" (at most four) are not
-// part of the capture: they are the AES keys, MAC keys and AKE shared
-// secrets the analyser is given, so that seeds from real conversations
-// carry the keys that verify their MACs and decrypt their TLVs. (With an
+// Leading lines "#aes HEX", "#mac HEX", "#s HEX" and "#smp HEX" (at most
+// six) are not part of the capture: they are the AES keys, MAC keys, AKE
+// shared secrets and SMP exponents the analyser is given, so that seeds
+// from real conversations carry the keys that verify their MACs, decrypt
+// their TLVs and check their SMP outcome. (With an
 // AKE secret the analyser checks the AKE signature with the public key
 // the message carries; AES-CTR being malleable, this target soon feeds it
 // hostile keys: that is how it found libgcrypt aborting on a composite q,
@@ -28,10 +29,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var lines = bytes.split(separator: 0x0a, omittingEmptySubsequences: false)[...]
     var keys = CaptureKeys()
     var keyLines = 0
-    while keyLines < 4, let first = lines.first, let key = keyLine(first) {
+    while keyLines < 6, let first = lines.first, let key = keyLine(first) {
         switch key.kind {
         case "aes": keys.aesKeys.append(SecureBytes(key.value))
         case "mac": keys.macKeys.append(SecureBytes(key.value))
+        case "smp": keys.smpExponents.append(MPI(bytes: key.value))
         default: keys.sharedSecrets.append(MPI(bytes: key.value))
         }
         keyLines += 1
@@ -55,7 +57,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 func keyLine(_ line: ArraySlice<UInt8>) -> (kind: String, value: [UInt8])? {
-    for kind in ["aes", "mac", "s"] {
+    for kind in ["aes", "mac", "smp", "s"] {
         let prefix = Array("#\(kind) ".utf8)
         if line.starts(with: prefix), let value = try? Hex.decode(utf8: line.dropFirst(prefix.count)) {
             return (kind, value)
