@@ -86,6 +86,17 @@ struct DecodeExplainSimulateTests {
         #expect(transcript.out.contains("now travels after #"), "\(transcript.out)")
     }
 
+    @Test("version 2 names no instances; with alice's D-H keys its directions are known and a late message's stale key id is named")
+    func versionTwoLateMessage() throws {
+        let run = try Self.simulate(Self.late.replacingOccurrences(of: "alice: /query", with: "alice: /ake 2"))
+        try #require(run.unreadable.count == 1, "the scenario did not happen: \(run.unreadable)")
+        let explained = try Self.explained(run, keys: true)
+        #expect(Set(explained.keys) == run.unreadable, "decode explains \(explained), bob found \(run.unreadable) unreadable")
+        #expect(explained.values.allSatisfy { $0.hasPrefix("recipient keyid 2 is stale: its peer holds its keys") }, "\(explained)")
+        // Without keys the directions are unknown: no key id is followed.
+        #expect(try Self.explained(run).values.allSatisfy { !$0.contains("keyid") })
+    }
+
     @Test("a message delivered after its MAC key was revealed: the revealing line is named, and its old MAC keys hold that key")
     func lateMessageWithARevealedMACKey() throws {
         // alice sends two messages with the same keys; the second is

@@ -6,8 +6,9 @@ import OTR
 /// receiver could not have accepted, why, in the spec's words.
 ///
 /// The parties are their version 3 instance tags; a version 2 message
-/// names none, so version 2 is one conversation whose key ids, having no
-/// direction, are not followed. Each
+/// names none, so version 2 is one conversation whose key ids are
+/// followed only for the messages a --dh-private key opens (which say
+/// whether that key's holder sent them). Each
 /// receiver Y of messages from X holds, as "Data Message" and "Receiving
 /// a Data Message" say: its own newest key id our_keyid (it keeps that key
 /// and the one before; it makes a new key when a message names our_keyid,
@@ -171,15 +172,17 @@ public final class ConversationReplay {
         case .encrypted?, nil:
             break
         }
-        if directed {
-            reasons += keyIDs(m, pair: pair, line: line)
+        let keyPair = directed ? pair : Self.versionTwoPair(analysis)
+        if let keyPair {
+            let names = directed ? (from: hex(pair.from), to: hex(pair.to)) : Self.versionTwoNames(keyPair)
+            reasons += keyIDs(m, pair: keyPair, names: names, line: line)
             // What the sender's own message says of its keys: it sends with
             // sender keyid = our_keyid - 1 and recipient keyid = their_keyid.
-            var senderKeys = keys[pair.reversed] ?? Keys()
+            var senderKeys = keys[keyPair.reversed] ?? Keys()
             if senderKeys.ours != m.senderKeyID &+ 1 { senderKeys.oursSince = line }
             senderKeys.ours = m.senderKeyID &+ 1
             senderKeys.theirs = m.recipientKeyID
-            keys[pair.reversed] = senderKeys
+            keys[keyPair.reversed] = senderKeys
         }
         if analysis?.macValid == false {
             reasons.append("the MAC does not verify with the keys given or derived: a receiver holding them discards it as unreadable")
@@ -193,10 +196,10 @@ public final class ConversationReplay {
             unreadableData[pair] = line
         }
         if let macKey = analysis?.macKey, analysis?.macValid == true, let reveal = revealed.revelation(of: macKey) {
-            let by = directed ? hex(reveal.by) : "a party"
+            let by = directed ? hex(reveal.by) : reveal.by == 0 ? "a party" : Self.versionTwoNames(Pair(from: reveal.by, to: 3 - reveal.by)).from
             reasons.append("its MAC key was revealed at line \(reveal.line), in the old MAC keys of \(by)'s message: \(by) had forgotten the keys it belongs to (spec \"Revealing MAC Keys\"), and anyone could have made this message since")
         }
-        revealed.record(m, sender: pair.from, line: line)
+        revealed.record(m, sender: keyPair?.from ?? pair.from, line: line)
 
         if let plaintext = analysis?.plaintext {
             reasons += smp(analysis?.smp ?? [:], tlvs: plaintext.tlvs)
@@ -212,10 +215,24 @@ public final class ConversationReplay {
     /// by (sender keyid, recipient keyid) and keeps only our_keyid,
     /// our_keyid - 1 of its own and their_keyid, their_keyid - 1 of the
     /// sender's; a message naming another key cannot be decrypted.
-    private func keyIDs(_ m: DataMessage, pair: Pair, line: Int) -> [String] {
+    /// Version 2 names no instances, but a message opened with a D-H
+    /// private key given says whether that key's holder sent it: the two
+    /// directions are then the holder (1; "the key holder") and its peer
+    /// (2).
+    private static func versionTwoPair(_ analysis: DataMessageAnalysis?) -> Pair? {
+        guard case .dhPrivateKey(_, _, let holderSent)? = analysis?.keySource else { return nil }
+        return holderSent ? Pair(from: 1, to: 2) : Pair(from: 2, to: 1)
+    }
+
+    private static func versionTwoNames(_ pair: Pair) -> (from: String, to: String) {
+        let holder = "the key holder", peer = "its peer"
+        return pair.from == 1 ? (holder, peer) : (peer, holder)
+    }
+
+    private func keyIDs(_ m: DataMessage, pair: Pair, names: (from: String, to: String), line: Int) -> [String] {
         var held = keys[pair] ?? Keys()
         var reasons: [String] = []
-        let to = hex(pair.to), from = hex(pair.from)
+        let (from, to) = names
         if let ours = held.ours {
             let r = m.recipientKeyID
             if r < ours &- 1 {

@@ -56,8 +56,9 @@ extension OTRTool {
                 the unreadable message it most likely answers, and a D-H Commit or \
                 D-H Key sent again the message of the AKE before that was lost (D-H \
                 Key, Reveal Signature or Signature). The parties are the version 3 \
-                instance tags, their keys learnt from the messages each sends and \
-                receives.
+                instance tags (in version 2, which names none, the holder of a \
+                --dh-private key and its peer, for the messages that key opens), \
+                their keys learnt from the messages each sends and receives.
 
                 Rules of the spec a message breaks are named on standard error with \
                 the line; the exit status is 2 for malformed input and 1 when a MAC, \
