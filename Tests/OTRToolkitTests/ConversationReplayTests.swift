@@ -142,6 +142,10 @@ struct ConversationReplayTests {
         #expect(explanations[2].isEmpty && explanations[3].isEmpty, "\(explanations[2...3])")
         // The unchanged repeat began the series again (as libotr does): at line 4.
         #expect(explanations[4].first?.hasSuffix("forgets the message whose fragments began at line 4, which is lost") == true, "\(explanations[4])")
+        // A duplicate within a series already forgotten loses nothing more.
+        let again = Self.explain(["?OTR,1,4,ab,", "?OTR,3,4,ef,", "?OTR,3,4,ef,"].map { Array($0.utf8) })
+        #expect(again[2] == ["a broken fragment series: duplicate fragment 3 of 4 (v2); the receiver takes only the next fragment of the same n (spec \"Fragmentation\"); it had already forgotten the message whose fragments began at line 1, and ignores this fragment too"],
+                "\(again[2])")
     }
 
     @Test("a reused counter is named; the replay's tables stay bounded however many instances a capture names")

@@ -21,8 +21,10 @@ extension ReassemblyProblem {
         case .nestedFragment, .instanceTagMismatch, .tooLarge, .evicted, .incomplete:
             return "a broken fragment series: \(self)"
         case .missing, .duplicate, .outOfOrder, .nChanged:
-            let forgets = discardedFragments > 0 ? "so it forgets \(series), which is lost," : "and it had already forgotten \(series);"
-            return "a broken fragment series: \(self); the receiver takes only the next fragment of the same n (spec \"Fragmentation\"), \(forgets) and ignores this fragment"
+            let rule = "a broken fragment series: \(self); the receiver takes only the next fragment of the same n (spec \"Fragmentation\")"
+            return discardedFragments > 0
+                ? "\(rule), so it forgets \(series), which is lost, and ignores this fragment"
+                : "\(rule); it had already forgotten \(series), and ignores this fragment too"
         }
     }
 }
