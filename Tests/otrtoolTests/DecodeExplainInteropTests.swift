@@ -25,8 +25,6 @@ struct DecodeExplainInteropTests {
         let result = try Peers.runLibotr(arguments, stdin: Data(script.utf8))
         try #require(result.status == 0, "libotr peer failed: \(result.err)")
         let conversation = try Conversation(jsonLines: result.stdout)
-        let dropped = Set(conversation.events("dropped").compactMap { $0["seq"] as? Int })
-        let wires = conversation.wires.filter { !dropped.contains($0.seq) && !$0.text.isEmpty }
         var refused: [Int: String] = [:]
         var pending: [String] = []
         for event in conversation.events {
@@ -38,6 +36,28 @@ struct DecodeExplainInteropTests {
             default: break
             }
         }
+        return delivered(conversation, refused: refused)
+    }
+
+    /// The same from python-potr, whose peer reports a refused message as
+    /// an "error" event of its receiver, with the message's seq.
+    static func potr(_ script: String) throws -> Run {
+        let result = try Peers.runPotr(["converse", "--alice-secret", "blue"], stdin: Data(script.utf8))
+        try #require(result.status == 0, "potr peer failed: \(result.err)")
+        let conversation = try Conversation(jsonLines: result.stdout)
+        var refused: [Int: String] = [:]
+        for event in conversation.events("error") {
+            if let seq = event["seq"] as? Int { refused[seq] = event["kind"] as? String ?? "?" }
+        }
+        return delivered(conversation, refused: refused)
+    }
+
+    /// The capture of what the receivers were handed: every wire message
+    /// not lost, one a line; an OTR Error received is not a refusal.
+    static func delivered(_ conversation: Conversation, refused: [Int: String]) -> Run {
+        var refused = refused
+        let dropped = Set(conversation.events("dropped").compactMap { $0["seq"] as? Int })
+        let wires = conversation.wires.filter { !dropped.contains($0.seq) && !$0.text.isEmpty }
         for wire in wires where wire.text.hasPrefix("?OTR Error:") { refused[wire.seq] = nil }
         let capture = wires.map { "[\($0.seq)] <\($0.from)> \($0.text.replacingOccurrences(of: "\n", with: " "))" }
             .joined(separator: "\n") + "\n"
@@ -182,6 +202,21 @@ struct DecodeExplainInteropTests {
         #expect(explained[dropped + 1]?.first?.hasPrefix("a broken fragment series: fragment 3 of") == true
                 && explained[dropped + 1]?.first?.contains("forgets the message whose fragments began at line \(firstLine), which is lost") == true,
                 "\(explained)")
+    }
+
+    @Test("python-potr, a lost Signature message: the Data message potr refused is explained, and the OTR Error it answers with names that line")
+    func potrLostSignature() throws {
+        let run = try Self.potr("!hold\nalice: /start\n!step\n!step\n!step\n!step\n!drop\nalice: hello bob\n!flush\nbob: are you there?\n")
+        try #require(run.refused.count == 1, "potr refused \(run.refused): the scenario did not happen")
+        let refusedLine = try #require(run.seqs.firstIndex(of: run.refused.keys.first!)) + 1
+        let explained = try Self.explained(run)
+        #expect(Set(explained.keys) == Set(run.refused.keys), "decode explains \(explained), potr refused \(run.refused)")
+        #expect(explained.values.allSatisfy { $0.first?.contains("the Signature message answering it is not in the capture") == true }, "\(explained)")
+        let keys = run.conversation.dhPrivateKeys(of: "alice").flatMap { ["--dh-private", $0] }
+        let decoded = try Tool.jsonLines(try Tool.run(["decode", "--json", "--explain"] + keys, stdin: Data(run.capture.utf8)))
+        let error = try #require(decoded.first { $0["kind"] as? String == "error" }, "potr sent no OTR Error")
+        #expect((error["explanations"] as? [String])?.first?.hasPrefix("an OTR Error: most likely the answer to line \(refusedLine)") == true,
+                "\(error)")
     }
 
     @Test("a text sent as the peer disconnects is explained as arriving after the session ended, as libotr refuses it")

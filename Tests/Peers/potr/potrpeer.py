@@ -603,6 +603,25 @@ def cmd_converse(args):
     alice.announce()
     bob.announce()
 
+    def drain(lineno):
+        deliveries = 0
+        while queue:
+            deliveries += 1
+            if deliveries > MAX_DELIVERIES:
+                sys.stderr.write("potrpeer: more than %d deliveries after script "
+                                 "line %d; the parties are looping\n"
+                                 % (MAX_DELIVERIES, lineno))
+                return False
+            to, data, seq = queue.popleft()
+            deliver(parties[to].ctx, data, seq)
+        return True
+
+    # Transit faults, as the libotr peer has them: !hold stops delivering
+    # after each line, !step delivers the next message in flight, !drop
+    # loses it (a "dropped" event), !flush delivers everything and stops
+    # holding.
+    holding = False
+    lineno = 0
     for lineno, raw in enumerate(sys.stdin.buffer, 1):
         try:
             line = raw.decode("utf-8")
@@ -610,6 +629,25 @@ def cmd_converse(args):
             raise UsageError("script line %d is not UTF-8" % lineno)
         line = line.rstrip("\n").rstrip("\r")
         if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.startswith("!"):
+            control = line[1:].strip()
+            if control == "hold":
+                holding = True
+            elif control == "flush":
+                holding = False
+                if not drain(lineno):
+                    return EXIT_ENVIRONMENT
+            elif control in ("step", "drop"):
+                if not queue:
+                    raise UsageError("script line %d: !%s with no message in flight" % (lineno, control))
+                to, data, seq = queue.popleft()
+                if control == "step":
+                    deliver(parties[to].ctx, data, seq)
+                else:
+                    log.emit(event="dropped", seq=seq, to=to)
+            else:
+                raise UsageError("script line %d: unknown control %r (!hold !step !drop !flush)" % (lineno, line))
             continue
         name, sep, body = line.partition(":")
         name = name.strip()
@@ -624,16 +662,10 @@ def cmd_converse(args):
         except UsageError as err:
             raise UsageError("script line %d: %s" % (lineno, err))
 
-        deliveries = 0
-        while queue:
-            deliveries += 1
-            if deliveries > MAX_DELIVERIES:
-                sys.stderr.write("potrpeer: more than %d deliveries after script "
-                                 "line %d; the parties are looping\n"
-                                 % (MAX_DELIVERIES, lineno))
-                return EXIT_ENVIRONMENT
-            to, data, seq = queue.popleft()
-            deliver(parties[to].ctx, data, seq)
+        if not holding and not drain(lineno):
+            return EXIT_ENVIRONMENT
+    if not holding and not drain(lineno):
+        return EXIT_ENVIRONMENT
     return EXIT_OK
 
 
