@@ -123,7 +123,7 @@ struct DecodeSMPInteropTests {
                 let decoded = try Tool.jsonLines(result)
                 let cP = Self.proofs(decoded).compactMap { $0.proofs["cP/D5/D6"] }
                 #expect(cP == ["verifies", "verifies"], "\(party): \(cP)")
-                let tlvs = decoded.flatMap { (((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"]) as? [[String: Any]]) ?? [] }
+                let tlvs = Self.smpTLVs(decoded)
                 let decided = tlvs.compactMap { $0["smp_secrets_agree"] as? Bool }
                 #expect(decided == [libotrAgrees], "\(party)'s exponents: decode decides \(decided), libotr \(outcomes)")
                 if !libotrAgrees {
@@ -133,7 +133,7 @@ struct DecodeSMPInteropTests {
         }
     }
 
-    /// The SMP TLVs decode found, with their JSON fields.
+    /// The TLVs of every plaintext decode opened, with their JSON fields.
     static func smpTLVs(_ decoded: [[String: Any]]) -> [[String: Any]] {
         decoded.flatMap { (((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"]) as? [[String: Any]]) ?? [] }
     }
@@ -187,9 +187,7 @@ struct DecodeSMPInteropTests {
             arguments += ["a2", "a3"].flatMap { ["--smp-exponent", "hex:" + (values[$0] ?? "")] }
             let result = try Tool.run(arguments, stdin: Data(capture.utf8))
             #expect(result.status == (agree ? 0 : 1), "\(result.err)")
-            let decided = try Tool.jsonLines(result).flatMap {
-                (((($0["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["tlvs"]) as? [[String: Any]]) ?? []
-            }.compactMap { tlv in (tlv["smp_secrets_agree"] as? Bool).map { (tlv["type"] as? Int ?? 0, $0) } }
+            let decided = Self.smpTLVs(try Tool.jsonLines(result)).compactMap { tlv in (tlv["smp_secrets_agree"] as? Bool).map { (tlv["type"] as? Int ?? 0, $0) } }
             #expect(decided.count == 1 && decided.first?.0 == 5 && decided.first?.1 == agree, "\(decided)")
         }
     }

@@ -147,7 +147,7 @@ public final class ConversationReplay {
     private func data(_ m: DataMessage, pair: Pair, directed: Bool, analysis: DataMessageAnalysis?, line: Int) -> [String] {
         var reasons: [String] = []
         let identity = DataIdentity(pair: pair, senderKeyID: m.senderKeyID, recipientKeyID: m.recipientKeyID, counter: m.counterValue,
-                                    macPrefix: m.macBytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+                                    macPrefix: RevealedMACKeys.lookupKey(m.macBytes))
         if let earlier = seen[identity], earlier.mac.elementsEqual(m.macBytes) {
             reasons.append("the same message as line \(earlier.line), delivered again (its MAC is that line's): the receiver has read it once")
         } else {
@@ -196,7 +196,7 @@ public final class ConversationReplay {
             unreadableData[pair] = line
         }
         if let macKey = analysis?.macKey, analysis?.macValid == true, let reveal = revealed.revelation(of: macKey) {
-            let by = directed ? hex(reveal.by) : reveal.by == 0 ? "a party" : Self.versionTwoNames(Pair(from: reveal.by, to: 3 - reveal.by)).from
+            let by = directed ? hex(reveal.by) : reveal.by == 0 ? "a party" : Self.versionTwoName(reveal.by)
             reasons.append("its MAC key was revealed at line \(reveal.line), in the old MAC keys of \(by)'s message: \(by) had forgotten the keys it belongs to (spec \"Revealing MAC Keys\"), and anyone could have made this message since")
         }
         revealed.record(m, sender: keyPair?.from ?? pair.from, line: line)
@@ -224,9 +224,12 @@ public final class ConversationReplay {
         return holderSent ? Pair(from: 1, to: 2) : Pair(from: 2, to: 1)
     }
 
+    private static func versionTwoName(_ party: UInt32) -> String {
+        party == 1 ? "the key holder" : "its peer"
+    }
+
     private static func versionTwoNames(_ pair: Pair) -> (from: String, to: String) {
-        let holder = "the key holder", peer = "its peer"
-        return pair.from == 1 ? (holder, peer) : (peer, holder)
+        (versionTwoName(pair.from), versionTwoName(pair.to))
     }
 
     private func keyIDs(_ m: DataMessage, pair: Pair, names: (from: String, to: String), line: Int) -> [String] {
@@ -268,13 +271,13 @@ public final class ConversationReplay {
         guard !checks.isEmpty else { return [] }
         var reasons: [String] = []
         for (i, check) in checks.sorted(by: { $0.key < $1.key }) {
-            let name = i < tlvs.count ? tlvs[i].kind?.name ?? "SMP" : "SMP"
-            if let step = check.step { reasons.append("\(name) (TLV \(i + 1)): \(step)") }
-            if check.secretsAgree == false { reasons.append("\(name) (TLV \(i + 1)): \(SMPMessageCheck.outcomeText(false))") }
-            if let deviation = check.deviation { reasons.append("\(name) (TLV \(i + 1)): \(deviation)") }
+            let name = SMPMessageCheck.label(tlvs, at: i)
+            if let step = check.step { reasons.append("\(name): \(step)") }
+            if check.secretsAgree == false { reasons.append("\(name): \(SMPMessageCheck.outcomeText(false))") }
+            if let deviation = check.deviation { reasons.append("\(name): \(deviation)") }
             for proof in check.proofs {
                 guard case .fails(let why) = proof.result else { continue }
-                reasons.append("\(name) (TLV \(i + 1)): proof \(proof.proof) of \(proof.claim) does not verify (\(why)): its receiver takes it for an error and is back in SMPSTATE_EXPECT1, the exchange lost (spec \"SMP state machine\")")
+                reasons.append("\(name): proof \(proof.proof) of \(proof.claim) does not verify (\(why)): its receiver takes it for an error and is back in SMPSTATE_EXPECT1, the exchange lost (spec \"SMP state machine\")")
             }
         }
         return reasons

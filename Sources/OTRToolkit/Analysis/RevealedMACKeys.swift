@@ -21,7 +21,7 @@ struct RevealedMACKeys {
         var start = bytes.startIndex
         while bytes.endIndex - start >= Self.keyLength {
             let key = Array(bytes[start ..< start + Self.keyLength])
-            revealed[Self.prefix(key)] = (key, line, sender)
+            revealed[Self.lookupKey(key)] = (key, line, sender)
             start += Self.keyLength
         }
     }
@@ -30,12 +30,14 @@ struct RevealedMACKeys {
     func revelation(of macKey: SecureBytes) -> (line: Int, by: UInt32)? {
         guard macKey.count == Self.keyLength else { return nil }
         return macKey.withUnsafeBytes { raw -> (line: Int, by: UInt32)? in
-            guard let found = revealed[Self.prefix(raw)], raw.elementsEqual(found.key) else { return nil }
+            guard let found = revealed[Self.lookupKey(raw)], raw.elementsEqual(found.key) else { return nil }
             return (found.line, found.by)
         }
     }
 
-    private static func prefix(_ bytes: some Collection<UInt8>) -> UInt64 {
+    /// A MAC's first 8 bytes as a number: what tables of MACs are keyed
+    /// by (the whole MAC is compared on a hit).
+    static func lookupKey(_ bytes: some Collection<UInt8>) -> UInt64 {
         bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }
 }

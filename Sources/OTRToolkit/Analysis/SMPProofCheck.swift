@@ -73,6 +73,13 @@ public struct SMPMessageCheck: Sendable, Equatable {
         agree ? "the secrets given agree: the exchange should succeed" : "the secrets given differ: the exchange should fail"
     }
 
+    /// "SMP Message 2 (TLV 1)": how reports name the SMP TLV at `index`
+    /// of a plaintext's TLVs.
+    public static func label(_ tlvs: [TLV]?, at index: Int) -> String {
+        let name = tlvs.flatMap { index < $0.count ? $0[index].kind?.name : nil } ?? "SMP"
+        return "\(name) (TLV \(index + 1))"
+    }
+
     /// How the outcome reads in reports.
     public static func outcomeText(_ agree: Bool) -> String {
         agree ? "the secrets agree: Pa/Pb = Rab with the SMP exponents given, so the exchange succeeds"

@@ -111,7 +111,7 @@ public final class DecodeSession {
         }
         for (i, checks) in smp.sorted(by: { $0.key < $1.key }) {
             // DESIGN's status 1: the SMP secrets differ.
-            let tlvName = "\(a.data?.plaintext?.tlvs[i].kind?.name ?? "SMP") (TLV \(i + 1))"
+            let tlvName = SMPMessageCheck.label(a.data?.plaintext?.tlvs, at: i)
             if checks.secretsAgree == false {
                 problems.append(Problem("\(name): \(tlvName): \(SMPMessageCheck.outcomeText(false))", status: .checkFailed))
             }
@@ -120,8 +120,7 @@ public final class DecodeSession {
             }
             for check in checks.proofs {
                 guard case .fails(let reason) = check.result else { continue }
-                let tlv = a.data?.plaintext?.tlvs[i]
-                problems.append(Problem("\(name): \(tlv?.kind?.name ?? "SMP") (TLV \(i + 1)): proof \(check.proof) of \(check.claim) does not verify: \(reason)",
+                problems.append(Problem("\(name): \(tlvName): proof \(check.proof) of \(check.claim) does not verify: \(reason)",
                                         status: .checkFailed))
             }
         }

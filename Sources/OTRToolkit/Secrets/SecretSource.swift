@@ -161,12 +161,12 @@ extension CaptureKeys {
         guard sources.secrets.count == 0 || sources.secrets.count == 2 else {
             throw Problem.usage("--smp-secret: give the secret each party answered with, twice, or none (\(sources.secrets.count) given)")
         }
-        let secrets = try sources.secrets.map { try $0.read("--smp-secret") }
         self.init(aesKeys: try sources.aes.map { try $0.read("--aes-key", count: 16) },
                   macKeys: try sources.mac.map { try $0.read("--mac-key", count: 20) },
                   dhKeyPairs: try sources.dh.map { try $0.readDHKeyPair("--dh-private") },
                   sharedSecrets: try sources.ake.map { MPI(bytes: try $0.read("--ake-secret")) },
-                  smpExponents: try sources.smp.map { MPI(bytes: try $0.read("--smp-exponent")) },
-                  smpSecretsAgree: secrets.count == 2 ? ConstantTime.equals(secrets[0], secrets[1]) : nil)
+                  smpExponents: try sources.smp.map { MPI(bytes: try $0.read("--smp-exponent")) })
+        let secrets = try sources.secrets.map { try $0.read("--smp-secret") }
+        if secrets.count == 2 { smpSecretsAgree = ConstantTime.equals(secrets[0], secrets[1]) }
     }
 }
