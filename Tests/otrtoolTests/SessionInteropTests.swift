@@ -33,8 +33,7 @@ final class Link {
         self.peer = peer
         directory = try TemporaryDirectory("session-interop")
         let ourKey = directory.path("ours.key")
-        let keygen = try Peers.runLibotr(["keygen", ourKey, "me@example.org", "prpl-jabber"])
-        try #require(keygen.status == 0, "libotr peer keygen: \(keygen.err)")
+        try PeerKeys.shared.copy(try PeerKeys.shared.libotr("me@example.org"), to: ourKey)
         var ourArguments = ["session", "--json", "--show-secrets", "--key-file", ourKey, "--account", "me@example.org",
                             "--protocol", "prpl-jabber", "--peer", "them", "--policy", peer.version == 2 ? "0x02" : "manual"]
         if let fragment = peer.fragment { ourArguments += ["--fragment", String(fragment)] }
@@ -44,6 +43,7 @@ final class Link {
 
         switch peer.implementation {
         case .libotr:
+            try PeerKeys.shared.copy(try PeerKeys.shared.libotr("them@example.org"), to: directory.path("theirs.key"))
             var arguments = ["receive", "--key", directory.path("theirs.key"), "--account", "them@example.org",
                              "--peer", "me@example.org", "--name", "them", "--version", String(peer.version),
                              "--secret", peerSecret]
@@ -51,8 +51,7 @@ final class Link {
             theirs = try LiveProcess.libotr(arguments, name: "libotr peer")
         case .potr:
             let keyPath = directory.path("theirs.potr")
-            let keygen = try Peers.runPotr(["keygen", keyPath])
-            try #require(keygen.status == 0, "potr peer keygen: \(keygen.err)")
+            try PeerKeys.shared.copy(try PeerKeys.shared.potr("them"), to: keyPath)
             var arguments = ["receive", "--key", keyPath, "--name", "them", "--peer", "me", "--secret", peerSecret]
             if let fragment = peer.fragment { arguments += ["--fragment", String(fragment)] }
             theirs = try LiveProcess.potr(arguments, name: "potr peer")
@@ -125,7 +124,7 @@ final class Link {
     }
 }
 
-@Suite("otrtool session against libotr 4.1.1 and python-potr", .serialized)
+@Suite("otrtool session against libotr 4.1.1 and python-potr")
 struct SessionInteropTests {
     static let texts: [String] = [
         "hello ✓ ünïcödé", "", String(repeating: "a long line of text ", count: 150), "tab\tand \\ backslash",

@@ -5,7 +5,7 @@ import Testing
 /// libotr does after an Error, within 60 s; it sends heartbeats when
 /// libotr would; and it keeps one conversation per instance of the peer.
 /// Against otrtool sessions and libotr 4.1.1.
-@Suite("session: re-sending, heartbeats and instances, against otrtool and libotr", .serialized)
+@Suite("session: re-sending, heartbeats and instances, against otrtool and libotr")
 struct SessionResendInteropTests {
     static let secret = "the launch code is 1234"
 

@@ -7,7 +7,7 @@ import Testing
 /// standard error makes the status 74, and a pipe whose reader has gone
 /// ends the run promptly: through SIGPIPE, quietly, as cat and grep end,
 /// or with 74 when SIGPIPE is ignored.
-@Suite("write failures", .serialized)
+@Suite("write failures")
 struct WriteFailureTests {
     /// A command that writes standard output, with its input.
     struct Writer: CustomTestStringConvertible, Sendable {

@@ -22,7 +22,13 @@ public struct CaptureReader {
     /// The items of the current line, kept from line to line.
     private var items: [TranscriptScanner.Item] = []
 
-    public init() {}
+    /// Whether lines with no OTR in them are handed on (decode reports
+    /// them; forge looks only at messages, and most lines are plain text).
+    private let handsOnPlaintext: Bool
+
+    public init(plaintext: Bool = true) {
+        handsOnPlaintext = plaintext
+    }
 
     /// Reads line `location.line` of `location.source`; lines skipped
     /// before it (too long, reported by the line reader) still count.
@@ -55,6 +61,7 @@ public struct CaptureReader {
 
     private mutating func handle(_ items: [TranscriptScanner.Item], source: String, _ emit: (Event) -> Void) {
         for item in items {
+            if !handsOnPlaintext, case .plaintext = item.kind { continue }
             let location = SourceLocation(source: source, line: item.line)
             guard case .fragment(let raw) = item.kind else {
                 emit(.item(CapturedItem(item, location: location)))

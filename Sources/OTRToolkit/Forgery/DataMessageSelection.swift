@@ -8,7 +8,7 @@ public final class DataMessageSelection {
     public private(set) var found: [(SourceLocation, TranscriptForgery.CapturedMessage)] = []
     private let lines: Set<Int>
     private let diagnostics: Diagnostics
-    private var reader = CaptureReader()
+    private var reader = CaptureReader(plaintext: false)
 
     /// `lines` empty: every Data message.
     public init(lines: Set<Int>, diagnostics: Diagnostics) {

@@ -52,7 +52,7 @@ public final class TranscriptEditor {
     private var reassembled: [Int: ReassembledMessage] = [:]
     /// The capture exceeded `CaptureLines.maximumBytes`; reading stopped.
     public private(set) var overflow = false
-    private var reader = CaptureReader()
+    private var reader = CaptureReader(plaintext: false)
     private let source: String
     private let diagnostics: Diagnostics
 
@@ -87,18 +87,19 @@ public final class TranscriptEditor {
         case .problem(let location, let message):
             diagnostics.report(location.description, message, status: .malformedInput)
         case .item(let item):
-            let location = item.location.description
+            // Most lines are plaintext: the location is only spelt out
+            // for a line that is reported.
             switch item.item.kind {
             case .encoded(let armoured):
                 guard let message = item.message else {
-                    diagnostics.report(location, item.error ?? Problem.malformed("unreadable"))
+                    diagnostics.report(item.location.description, item.error ?? Problem.malformed("unreadable"))
                     return
                 }
                 guard case .data(let m) = message else { return }
                 captured.append(.init(line: item.location.line, armoured: armoured, binary: item.binary, message: m))
                 if let fragments = item.reassembledFrom { reassembled[item.location.line] = fragments }
             case .unterminated:
-                diagnostics.report(location, "encoded message: no closing \".\" (truncated?)", status: .malformedInput)
+                diagnostics.report(item.location.description, "encoded message: no closing \".\" (truncated?)", status: .malformedInput)
             default:
                 return
             }

@@ -28,11 +28,14 @@ final class Switchboard {
         for party in parties.values { party.process.close() }
     }
 
-    /// An otrtool session for `account`, with a key of its own.
+    /// An otrtool session for `account`, with a key of its own (made from
+    /// a seed naming the account: a random one costs five times as much,
+    /// and these sessions test what happens on the wire, not the key).
     func otrtool(_ name: String, account: String, arguments: [String] = []) throws {
         let keyFile = directory.path(account + ".key")
         if !FileManager.default.fileExists(atPath: keyFile) {
-            let made = try Tool.run(["keygen", "--account", account, "--protocol", "prpl-jabber", "--key-file", keyFile])
+            let made = try Tool.run(["keygen", "--account", account, "--protocol", "prpl-jabber", "--key-file", keyFile,
+                                     "--seed", "switchboard \(account)"])
             try #require(made.status == 0, "keygen \(account): \(made.err)")
         }
         let process = try LiveProcess.otrtool(["session", "--json", "--show-secrets", "--key-file", keyFile, "--account", account,
@@ -45,8 +48,7 @@ final class Switchboard {
     func libotr(_ name: String, account: String, key: String, arguments: [String] = []) throws {
         let keyFile = directory.path(key)
         if !FileManager.default.fileExists(atPath: keyFile) {
-            let made = try Peers.runLibotr(["keygen", keyFile, account, "prpl-jabber"])
-            try #require(made.status == 0, "libotr peer keygen: \(made.err)")
+            try PeerKeys.shared.copy(try PeerKeys.shared.libotr(account), to: keyFile)
         }
         let process = try LiveProcess.libotr(["receive", "--key", keyFile, "--account", account,
                                               "--peer", "me@example.org", "--name", name] + arguments, name: name)
