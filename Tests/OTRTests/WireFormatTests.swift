@@ -228,13 +228,13 @@ struct WireFormatTests {
             return
         }
         #expect(k.gy.byteCount == 1 << 20)
-        #expect(EncodedMessage.dhKey(k).violations.contains { $0.contains("2 <= g^y <= p-2") })
+        #expect(EncodedMessage.dhKey(k).violations.contains { $0.field == "g^y" && $0.code == .outOfRange && $0.rule.contains("2 <= g^y <= p-2") })
 
         guard case .data(let d) = try EncodedMessage.read(Layout.dataMessage(version: 2, nextDH: huge)) else {
             Issue.record("not a Data message")
             return
         }
-        #expect(d.violations.contains { $0.contains("next D-H key must satisfy 2 <= y <= p-2") })
+        #expect(d.violations.contains { $0.description == "next D-H key must satisfy 2 <= y <= p-2" && $0.field == "next D-H key" })
     }
 
     @Test func publicValuesAtTheEdgesOfTheRange() throws {
@@ -260,7 +260,7 @@ struct WireFormatTests {
         }
         #expect(k.gy == MPI(bytes: Layout.gy))
         #expect(k.gyEncoding == padded)
-        #expect(message.violations == ["g^y is not minimally encoded (leading zero bytes)"])
+        #expect(message.violations == [RuleViolation(.malformed, "g^y", "is not minimally encoded (leading zero bytes)")])
         #expect(try message.serialize() == bytes)
 
         let dataBytes = Layout.dataMessage(version: 3, nextDH: padded)
@@ -270,7 +270,7 @@ struct WireFormatTests {
             return
         }
         #expect(d.nextDHKeyEncoding == padded)
-        #expect(d.violations == ["next D-H key is not minimally encoded (leading zero bytes)"])
+        #expect(d.violations.map(\.description) == ["next D-H key is not minimally encoded (leading zero bytes)"])
         #expect(try dataMessage.serialize() == dataBytes)
 
         // Without the kept encoding the writer is minimal: two bytes shorter.
@@ -327,9 +327,9 @@ struct WireFormatTests {
 
     @Test func instanceTagsBelow0x100AreReported() throws {
         let lowSender = try EncodedMessage.read(Layout.dataMessage(version: 3, sender: 0xff, receiver: 0x100))
-        #expect(lowSender.violations == ["sender instance tag 000000ff is below 0x00000100"])
+        #expect(lowSender.violations == [RuleViolation(.outOfRange, "sender instance tag", "000000ff is below 0x00000100")])
         let lowReceiver = try EncodedMessage.read(Layout.dataMessage(version: 3, sender: 0x100, receiver: 1))
-        #expect(lowReceiver.violations == ["receiver instance tag 00000001 is neither 0 nor at least 0x00000100"])
+        #expect(lowReceiver.violations.map(\.description) == ["receiver instance tag 00000001 is neither 0 nor at least 0x00000100"])
         // Receiver 0 ("not known yet") is what a D-H Commit carries: valid.
         let unknownReceiver = try EncodedMessage.read(Layout.dhCommit(version: 3))
         #expect(unknownReceiver.violations.isEmpty)
@@ -338,13 +338,17 @@ struct WireFormatTests {
         #expect(zeroReceiver.violations.isEmpty)
         let zeroSender = try EncodedMessage.read(Layout.header(version: 3, type: 0x02, sender: 0, receiver: 0)
                                                  + Layout.data([1]) + Layout.data(Layout.pattern(32, 0)))
-        #expect(zeroSender.violations == ["sender instance tag 00000000 is below 0x00000100"])
+        #expect(zeroSender.violations.map(\.description) == ["sender instance tag 00000000 is below 0x00000100"])
     }
 
     @Test func zeroCounterZeroKeyidsAndRaggedOldMACKeysAreReported() throws {
         let bytes = Layout.dataMessage(version: 2, senderKeyID: 0, recipientKeyID: 0, counter: [UInt8](repeating: 0, count: 8),
                                        oldMACKeys: Layout.pattern(30, 1))
-        let v = try EncodedMessage.read(bytes).violations
+        let violations = try EncodedMessage.read(bytes).violations
+        let v = violations.map(\.description)
+        // Each names its field and the kind of rule, not only a text.
+        #expect(violations.filter { $0.code == .outOfRange }.compactMap(\.field) == ["sender keyid", "recipient keyid", "counter"])
+        #expect(violations.first { $0.field == "old MAC keys" }?.code == .malformed)
         #expect(v.contains("sender keyid must be greater than 0"))
         #expect(v.contains("recipient keyid must be greater than 0"))
         #expect(v.contains("counter top half must not be all zero"))
@@ -354,9 +358,9 @@ struct WireFormatTests {
 
     @Test func aShortHashOrRevealedKeyIsReported() throws {
         let commit = Layout.header(version: 3, type: 0x02) + Layout.data([1, 2]) + Layout.data(Layout.pattern(20, 1))
-        #expect(try EncodedMessage.read(commit).violations == ["hashed g^x must be a 32-byte SHA-256 hash, is 20 bytes"])
+        #expect(try EncodedMessage.read(commit).violations.map(\.description) == ["hashed g^x must be a 32-byte SHA-256 hash, is 20 bytes"])
         let reveal = Layout.header(version: 2, type: 0x11) + Layout.data(Layout.pattern(15, 1)) + Layout.data([]) + Layout.pattern(20, 0)
-        #expect(try EncodedMessage.read(reveal).violations == ["revealed key r must be 16 bytes (128 bits), is 15"])
+        #expect(try EncodedMessage.read(reveal).violations.map(\.description) == ["revealed key r must be 16 bytes (128 bits), is 15"])
     }
 
     // MARK: Base64

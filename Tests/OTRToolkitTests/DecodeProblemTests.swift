@@ -59,4 +59,28 @@ struct DecodeProblemTests {
         #expect(entries[1].problems.isEmpty, "\(entries[1].problems)")
         #expect(entries[1].analysis?.data?.plaintext?.message == Array("still here".utf8))
     }
+
+    /// A D-H Key whose g^y is 1 still reads: a violation of the rule on
+    /// D-H values, kept as a value (code, field, rule) in its problem.
+    @Test("a rule broken by a message still read is one problem carrying the field and the rule; status 2")
+    func ruleViolationIsAValue() throws {
+        let dhKey = Self.header(0x0a) + Self.data([1])
+        let query = Array("?OTRv33?".utf8)
+        let session = DecodeSession(keys: CaptureKeys(), json: true, showKeys: false, out: .standardOutput(),
+                                    diagnostics: Diagnostics(command: "decode", forward: { _, _, _ in }))
+        let armoured = Array(("?OTR:" + Base64.encodeString(dhKey) + ".").utf8)
+        let entries = ToolkitFixtures.items(ToolkitFixtures.read([armoured, query])).map { session.decode($0) }
+        try #require(entries.count == 2)
+        let problem = try #require(entries[0].problems.first)
+        #expect(entries[0].problems.count == 1, "\(entries[0].problems)")
+        #expect(problem.cause == nil)
+        #expect(problem.violation == RuleViolation.outsideGroup("g^y", as: "g^y"))
+        #expect(problem.violation?.code == .outOfRange && problem.violation?.field == "g^y")
+        #expect(problem.subject == "D-H Key message")
+        #expect(problem.description == "D-H Key message: g^y must satisfy 2 <= g^y <= p-2")
+        #expect(ExitStatus(for: problem) == .malformedInput)
+        let repeated = try #require(entries[1].problems.first)
+        #expect(repeated.violation?.field == "version 3" && repeated.violation?.rule == "listed more than once (2 times)")
+        #expect(repeated.description == "query message at byte 0: version 3 listed more than once (2 times)")
+    }
 }

@@ -7,7 +7,7 @@ public struct QueryMessage: Sendable, Equatable {
     /// Byte range of the query string in the scanned text.
     public var range: Range<Int>
     /// Spec rules the string breaks (it is still read as libotr reads it).
-    public var violations: [String]
+    public var violations: [RuleViolation]
     /// The query string exactly as it stood (repeats, unknown identifiers
     /// and their order kept), so it can be written back as it was.
     public var offer: [UInt8]
@@ -15,7 +15,7 @@ public struct QueryMessage: Sendable, Equatable {
     public static let prefix: [UInt8] = Array("?OTR".utf8)
 
     /// `offer` defaults to the spec's form of `versions`.
-    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = [], offer: [UInt8]? = nil) {
+    public init(versions: [OTRVersion], range: Range<Int>, violations: [RuleViolation] = [], offer: [UInt8]? = nil) {
         self.versions = versions
         self.range = range
         self.violations = violations
@@ -29,7 +29,7 @@ public struct QueryMessage: Sendable, Equatable {
         func byte(_ i: Int) -> UInt8? { i < bytes.count ? bytes[i] : nil }
         var i = start + prefix.count
         var versions: [OTRVersion] = []
-        var violations: [String] = []
+        var violations: [RuleViolation] = []
         var sawForm = false
         if byte(i) == UInt8(ascii: "?") {
             versions.append(.v1)
@@ -58,13 +58,13 @@ public struct QueryMessage: Sendable, Equatable {
                 }
             }
             for (b, count) in repeats {
-                violations.append("version \(OTRVersion(queryIdentifier: b)) listed more than once (\(count + 1) times)")
+                violations.append(RuleViolation(.malformed, "version \(OTRVersion(queryIdentifier: b))", "listed more than once (\(count + 1) times)"))
             }
             if !terminated {
-                violations.append("version list not terminated by \"?\"")
+                violations.append(RuleViolation(.malformed, "version list", "not terminated by \"?\""))
             }
             if listed.isEmpty && !versions.contains(.v1) {
-                violations.append("offers no version at all")
+                violations.append(RuleViolation(.malformed, nil, "offers no version at all"))
             }
         }
         guard sawForm else { return nil }

@@ -9,7 +9,7 @@
 public struct WhitespaceTag: Sendable, Equatable {
     public var versions: [OTRVersion]
     public var range: Range<Int>
-    public var violations: [String]
+    public var violations: [RuleViolation]
     /// The tag exactly as it stood (repeated, unknown and misplaced blocks
     /// kept), so it can be written back as it was.
     public var offer: [UInt8]
@@ -18,7 +18,7 @@ public struct WhitespaceTag: Sendable, Equatable {
     public static let blockLength = 8
 
     /// `offer` defaults to the spec's form of `versions`.
-    public init(versions: [OTRVersion], range: Range<Int>, violations: [String] = [], offer: [UInt8]? = nil) {
+    public init(versions: [OTRVersion], range: Range<Int>, violations: [RuleViolation] = [], offer: [UInt8]? = nil) {
         self.versions = versions
         self.range = range
         self.violations = violations
@@ -62,7 +62,7 @@ public struct WhitespaceTag: Sendable, Equatable {
               bytes[start..<start + base.count].elementsEqual(base) else { return nil }
         var i = start + base.count
         var versions: [OTRVersion] = []
-        var violations: [String] = []
+        var violations: [RuleViolation] = []
         var repeats: [(OTRVersion, Int)] = []
         while i + blockLength <= bytes.count {
             var value: UInt8 = 0
@@ -78,7 +78,7 @@ public struct WhitespaceTag: Sendable, Equatable {
             guard allWhite else { break }
             let version = version(forBlockByte: value)
             if version == .v1 && !versions.isEmpty && !versions.contains(.v1) {
-                violations.append("version 1 block is not the first block")
+                violations.append(RuleViolation(.malformed, "version 1 block", "is not the first block"))
             }
             if versions.contains(version) {
                 // Counted, and reported once per version after the loop.
@@ -89,10 +89,10 @@ public struct WhitespaceTag: Sendable, Equatable {
             i += blockLength
         }
         for (version, count) in repeats {
-            violations.append("version \(version) block repeated (\(count + 1) blocks)")
+            violations.append(RuleViolation(.malformed, "version \(version) block", "repeated (\(count + 1) blocks)"))
         }
         if versions.isEmpty {
-            violations.append("tag base with no version block")
+            violations.append(RuleViolation(.malformed, "tag base", "with no version block"))
         }
         return WhitespaceTag(versions: versions, range: start..<i, violations: violations, offer: Array(bytes[start..<i]))
     }

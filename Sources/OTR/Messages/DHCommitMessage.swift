@@ -33,7 +33,7 @@ public struct DHCommitMessage: Sendable, Equatable {
     }
 
     /// Rules a reader checks beyond the layout.
-    public var violations: [String] {
-        hashedGx.count == 32 ? [] : ["hashed g^x must be a 32-byte SHA-256 hash, is \(hashedGx.count) bytes"]
+    public var violations: [RuleViolation] {
+        hashedGx.count == 32 ? [] : [RuleViolation(.malformed, "hashed g^x", "must be a 32-byte SHA-256 hash, is \(hashedGx.count) bytes")]
     }
 }

@@ -21,10 +21,10 @@ public struct DHKeyMessage: Sendable, Equatable {
         if let gyEncoding { try w.writeMPIBytes(gyEncoding) } else { w.writeMPI(gy) }
     }
 
-    public var violations: [String] {
-        var v: [String] = []
-        if !DHGroup.isValidPublicValue(gy) { v.append("g^y must satisfy 2 <= g^y <= p-2") }
-        if gyEncoding != nil { v.append("g^y is not minimally encoded (leading zero bytes)") }
+    public var violations: [RuleViolation] {
+        var v: [RuleViolation] = []
+        if !DHGroup.isValidPublicValue(gy) { v.append(.outsideGroup("g^y", as: "g^y")) }
+        if gyEncoding != nil { v.append(.notMinimal("g^y")) }
         return v
     }
 }

@@ -190,17 +190,22 @@ public struct DataMessage: Sendable, Equatable {
         }
     }
 
-    public var violations: [String] {
-        var v: [String] = []
-        if senderKeyID == 0 { v.append("sender keyid must be greater than 0") }
-        if recipientKeyID == 0 { v.append("recipient keyid must be greater than 0") }
-        if !DHGroup.isValidPublicValue(nextDHKey) { v.append("next D-H key must satisfy 2 <= y <= p-2") }
-        if nextDHKeyEncoding != nil { v.append("next D-H key is not minimally encoded (leading zero bytes)") }
-        if counterBytes.allSatisfy({ $0 == 0 }) { v.append("counter top half must not be all zero") }
-        if counterBytes.count != 8 { v.append("counter must be 8 bytes") }
-        if macBytes.count != 20 { v.append("authenticator must be 20 bytes") }
-        if oldMACKeysBytes.count % 20 != 0 { v.append("old MAC keys length \(oldMACKeysBytes.count) is not a multiple of 20") }
-        if flags & ~DataMessage.ignoreUnreadable != 0 { v.append("flags 0x\(Hex.encode([flags])) set bits no version defines") }
+    /// The rules of the spec's "Data Message" section this one breaks.
+    public var violations: [RuleViolation] {
+        var v: [RuleViolation] = []
+        if senderKeyID == 0 { v.append(RuleViolation(.outOfRange, "sender keyid", "must be greater than 0")) }
+        if recipientKeyID == 0 { v.append(RuleViolation(.outOfRange, "recipient keyid", "must be greater than 0")) }
+        if !DHGroup.isValidPublicValue(nextDHKey) { v.append(.outsideGroup("next D-H key", as: "y")) }
+        if nextDHKeyEncoding != nil { v.append(.notMinimal("next D-H key")) }
+        if counterBytes.allSatisfy({ $0 == 0 }) { v.append(RuleViolation(.outOfRange, "counter", "top half must not be all zero")) }
+        if counterBytes.count != 8 { v.append(RuleViolation(.malformed, "counter", "must be 8 bytes")) }
+        if macBytes.count != 20 { v.append(RuleViolation(.malformed, "authenticator", "must be 20 bytes")) }
+        if oldMACKeysBytes.count % 20 != 0 {
+            v.append(RuleViolation(.malformed, "old MAC keys", "length \(oldMACKeysBytes.count) is not a multiple of 20"))
+        }
+        if flags & ~DataMessage.ignoreUnreadable != 0 {
+            v.append(RuleViolation(.outOfRange, "flags", "0x\(Hex.encode([flags])) set bits no version defines"))
+        }
         return v
     }
 }

@@ -38,8 +38,8 @@ public enum EncodedMessage: Sendable, Equatable {
     }
 
     /// Rules of the spec this message breaks (layout errors throw instead).
-    public var violations: [String] {
-        var v: [String] = []
+    public var violations: [RuleViolation] {
+        var v: [RuleViolation] = []
         switch self {
         case .dhCommit(let m): v = m.violations
         case .dhKey(let m): v = m.violations
@@ -50,10 +50,10 @@ public enum EncodedMessage: Sendable, Equatable {
         }
         if let header, MessageHeader.hasInstanceTags(version: header.version) {
             if let s = header.senderInstance, !s.isValidSender {
-                v.append("sender instance tag \(s) is below 0x00000100")
+                v.append(RuleViolation(.outOfRange, "sender instance tag", "\(s) is below 0x00000100"))
             }
             if let r = header.receiverInstance, !r.isValidReceiver {
-                v.append("receiver instance tag \(r) is neither 0 nor at least 0x00000100")
+                v.append(RuleViolation(.outOfRange, "receiver instance tag", "\(r) is neither 0 nor at least 0x00000100"))
             }
         }
         return v

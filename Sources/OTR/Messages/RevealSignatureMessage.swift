@@ -28,7 +28,7 @@ public struct RevealSignatureMessage: Sendable, Equatable {
         w.writeBytes(mac)
     }
 
-    public var violations: [String] {
-        revealedKey.count == 16 ? [] : ["revealed key r must be 16 bytes (128 bits), is \(revealedKey.count)"]
+    public var violations: [RuleViolation] {
+        revealedKey.count == 16 ? [] : [RuleViolation(.malformed, "revealed key r", "must be 16 bytes (128 bits), is \(revealedKey.count)")]
     }
 }

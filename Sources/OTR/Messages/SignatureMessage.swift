@@ -23,5 +23,5 @@ public struct SignatureMessage: Sendable, Equatable {
         w.writeBytes(mac)
     }
 
-    public var violations: [String] { [] }
+    public var violations: [RuleViolation] { [] }
 }

@@ -15,7 +15,7 @@ public struct DataMessageAnalysis: Sendable {
     public var plaintextProblem: String?
     /// The counter did not increase over the last one used with the same
     /// keys and direction (a repeat reuses key stream).
-    public var counterProblem: String?
+    public var counterProblem: RuleViolation?
     /// The extra symmetric key of the keys that opened the message (v3).
     public var extraSymmetricKey: SecureBytes?
     /// The SMP TLVs at these indices of `plaintext`, their proofs and
@@ -43,7 +43,7 @@ public struct AKEAnalysis: Sendable {
 /// thousand, and copying each one into its analysis was a cost of its own.
 public struct MessageAnalysis: Sendable {
     /// Spec rules broken (the message was still read).
-    public var violations: [String]
+    public var violations: [RuleViolation]
     public var data: DataMessageAnalysis?
     /// Held in a box: an AKEAnalysis inline would triple the size of every
     /// analysis, and decode moves one per message; few are AKE messages.
@@ -53,7 +53,7 @@ public struct MessageAnalysis: Sendable {
     }
     private var akeBox: AKEBox?
 
-    public init(violations: [String], data: DataMessageAnalysis? = nil, ake: AKEAnalysis? = nil) {
+    public init(violations: [RuleViolation], data: DataMessageAnalysis? = nil, ake: AKEAnalysis? = nil) {
         self.violations = violations
         self.data = data
         self.ake = ake
@@ -139,7 +139,7 @@ public final class CaptureAnalyzer {
             analysis.ake = ake
             // The g^x the revealed r opens is a received D-H value too.
             if let gx = ake.opening?.gx, !DHGroup.isValidPublicValue(gx) {
-                analysis.violations.append("opened g^x must satisfy 2 <= g^x <= p-2")
+                analysis.violations.append(.outsideGroup("opened g^x", as: "g^x"))
             }
         case .signature(let m):
             analysis.ake = signature(m)
@@ -149,7 +149,7 @@ public final class CaptureAnalyzer {
                 analysis.violations.append(problem)
             }
             if let problem = analysis.data?.plaintextProblem {
-                analysis.violations.append("plaintext: \(problem)")
+                analysis.violations.append(RuleViolation(in: "plaintext", problem))
             }
             remember(m.nextDHKey)
         case .version1, .unknownVersion:
@@ -269,7 +269,7 @@ public final class CaptureAnalyzer {
     /// for each message sent with the same (sender keyid, recipient keyid)
     /// pair"; a repeat reuses AES-CTR key stream. Only the last counter of
     /// each key pair is kept, so memory stays flat however long the capture.
-    private func noteCounter(_ m: DataMessage) -> String? {
+    private func noteCounter(_ m: DataMessage) -> RuleViolation? {
         let value = m.counterValue
         let pair = KeyPairUse(senderInstance: (m.header.senderInstance ?? .zero).rawValue, senderKeyID: m.senderKeyID,
                               recipientKeyID: m.recipientKeyID, nextKey: m.nextDHKey.low64)
@@ -285,10 +285,11 @@ public final class CaptureAnalyzer {
         let last = lastCounters.values[slot]
         lastCounters.values[slot] = value
         if value == last {
-            return "counter \(Hex.encode(m.counter)) reused with the same keys (AES-CTR key stream repeats)"
+            return RuleViolation(.outOfRange, "counter", "\(Hex.encode(m.counter)) reused with the same keys (AES-CTR key stream repeats)")
         }
         if value < last {
-            return "counter \(Hex.encode(m.counter)) is lower than \(String(last, radix: 16)) used before with the same keys; it must increase"
+            return RuleViolation(.outOfRange, "counter",
+                                 "\(Hex.encode(m.counter)) is lower than \(String(last, radix: 16)) used before with the same keys; it must increase")
         }
         return nil
     }

@@ -80,11 +80,11 @@ public final class DecodeSession {
                                           status: .malformedInput))
         case .query(let q, _, _):
             for v in q.violations {
-                entry.problems.append(Problem("query message at byte \(item.offset): \(v)", status: .malformedInput))
+                entry.problems.append(Problem(in: "query message at byte \(item.offset)", v))
             }
         case .whitespaceTag(let t, _, _):
             for v in t.violations {
-                entry.problems.append(Problem("whitespace tag at byte \(item.offset): \(v)", status: .malformedInput))
+                entry.problems.append(Problem(in: "whitespace tag at byte \(item.offset)", v))
             }
         case .fragment, .error, .unrecognised, .plaintext:
             break
@@ -105,7 +105,7 @@ public final class DecodeSession {
         let smp = a.data?.smp ?? [:]
         guard !a.violations.isEmpty || macFailed || a.ake != nil || !smp.isEmpty else { return [] }
         let name = "\(message.name) message"
-        var problems: [Problem] = a.violations.map { Problem("\(name): \($0)", status: .malformedInput) }
+        var problems: [Problem] = a.violations.map { Problem(in: name, $0) }
         if macFailed {
             problems.append(Problem("\(name): MAC does not verify with any given or derived key", status: .checkFailed))
         }

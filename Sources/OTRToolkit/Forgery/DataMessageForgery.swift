@@ -65,7 +65,7 @@ extension DataMessage {
                                   nextDHKey: nextDHKey, counter: counter, encryptedMessage: encryptedMessage,
                                   mac: [UInt8](repeating: 0, count: 20), oldMACKeys: oldMACKeys)
         if !allowViolations, let first = EncodedMessage.data(message).violations.first {
-            throw OTRError.outOfRange("Data message", first)
+            throw OTRError(first.code, field: "Data message", first.description)
         }
         try message.remac(macKey: macKey)
         return message

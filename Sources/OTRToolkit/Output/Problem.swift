@@ -5,13 +5,17 @@ import OTR
 /// names it, and the exit status it decides. A problem the protocol
 /// library found keeps that error (`cause`: its code, field, offset and
 /// rule) beside what it was found in (`subject`, such as "encoded message
-/// at byte 12"), so callers can look at the parts, not only the text.
+/// at byte 12"), so callers can look at the parts, not only the text; a
+/// rule of the spec broken by something still read keeps that violation
+/// (code, field, rule) the same way.
 public struct Problem: Error, CustomStringConvertible, Sendable {
     public let status: ExitStatus
     /// What the problem was found in, when it came from the protocol library.
     public let subject: String?
     /// The protocol library's error: code, field, offset and the rule broken.
     public let cause: OTRError?
+    /// The rule broken by what was still read, when it is one.
+    public let violation: RuleViolation?
     private let text: String?
 
     public init(_ description: String, status: ExitStatus) {
@@ -19,6 +23,7 @@ public struct Problem: Error, CustomStringConvertible, Sendable {
         self.status = status
         self.subject = nil
         self.cause = nil
+        self.violation = nil
     }
 
     /// `cause`, found in `subject`; its status from the one table.
@@ -27,11 +32,23 @@ public struct Problem: Error, CustomStringConvertible, Sendable {
         self.status = ExitStatus(for: cause)
         self.subject = subject
         self.cause = cause
+        self.violation = nil
     }
 
-    /// "SUBJECT: FIELD at byte N: RULE" for a protocol error, else the text.
+    /// `violation`, found in `subject`: the input breaks a rule (status 2).
+    public init(in subject: String, _ violation: RuleViolation) {
+        self.text = nil
+        self.status = .malformedInput
+        self.subject = subject
+        self.cause = nil
+        self.violation = violation
+    }
+
+    /// "SUBJECT: FIELD at byte N: RULE" for a protocol error, "SUBJECT:
+    /// FIELD RULE" for a violation, else the text.
     public var description: String {
         if let cause { return subject.map { "\($0): \(cause)" } ?? cause.description }
+        if let violation { return subject.map { "\($0): \(violation)" } ?? violation.description }
         return text ?? ""
     }
 

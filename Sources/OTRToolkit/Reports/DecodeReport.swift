@@ -80,7 +80,7 @@ public struct DecodeReport {
                 MessageJSON.fields(message, into: &out)
                 out.json("raw", text: raw)
                 out.jsonArray("violations") { out in
-                    for v in a.violations { out.jsonElement(.string(v)) }
+                    for v in a.violations { out.jsonElement(.string(v.description)) }
                 }
                 if hasAnalysisFields(a) { out.jsonObject("analysis") { out in analysisFields(a, into: &out) } }
             } else {
@@ -123,7 +123,7 @@ public struct DecodeReport {
     private func analysisFields(_ a: MessageAnalysis, into out: inout OutputBuffer) {
         if let d = a.data {
             if let valid = d.macValid { out.json("mac_valid", bool: valid) } else { out.jsonNull("mac_valid") }
-            if let problem = d.counterProblem { out.json("counter_problem", string: problem) } else { out.jsonNull("counter_problem") }
+            if let problem = d.counterProblem { out.json("counter_problem", string: problem.description) } else { out.jsonNull("counter_problem") }
             if d.keySource != nil { out.json("key_source", string: describe(d.keySource)) }
             if showKeys {
                 if let k = d.aesKey { out.json("aes_key", hex: k.octets) }

@@ -183,7 +183,7 @@ extension DecodeReport {
     /// The rows the analysis adds: rules broken, MAC and key checks,
     /// decrypted text and TLVs, AKE keys and signatures.
     private func analysisFields(_ a: MessageAnalysis, into rows: inout OutputBuffer) {
-        for v in a.violations { rows.row("breaks rule", v) }
+        for v in a.violations { rows.row("breaks rule", v.description) }
         if let data = a.data { dataFields(data, into: &rows) }
         if let ake = a.ake { akeFields(ake, into: &rows) }
     }

@@ -32,7 +32,7 @@ public enum ParseTagReport {
         }
     }
 
-    public static func violations(of finding: PlaintextFinding) -> [String] {
+    public static func violations(of finding: PlaintextFinding) -> [RuleViolation] {
         switch finding {
         case .query(let q): q.violations
         case .whitespaceTag(let t): t.violations
@@ -69,7 +69,7 @@ public enum ParseTagReport {
                 row += " (see decode)"
             }
             for violation in violations(of: finding) {
-                row += "; breaks rule: \(TextEscaping.line(violation))"
+                row += "; breaks rule: \(TextEscaping.line(violation.description))"
             }
             rows.append(row)
         }
@@ -97,7 +97,7 @@ public enum ParseTagReport {
                 let vs = versions(of: finding)
                 fields.append(("versions", .array(vs.compactMap(\.number).map { .int($0) })))
                 fields.append(("other_versions", .array(vs.filter { $0.number == nil }.map { .string($0.description) })))
-                fields.append(("violations", .array(violations(of: finding).map { .string($0) })))
+                fields.append(("violations", .array(violations(of: finding).map { .string($0.description) })))
             case .error(let e):
                 fields.append(("message", .text(e.text)))
             case .encoded, .fragment, .unrecognised:

@@ -20,8 +20,7 @@ public struct ParseTagScan {
             for finding in findings {
                 for violation in ParseTagReport.violations(of: finding) {
                     diagnostics.report(location.description,
-                                       "\(ParseTagReport.name(of: finding)) at byte \(finding.range.lowerBound): \(violation)",
-                                       status: .malformedInput)
+                                       Problem(in: "\(ParseTagReport.name(of: finding)) at byte \(finding.range.lowerBound)", violation))
                 }
             }
             if json {
