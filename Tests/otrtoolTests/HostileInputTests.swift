@@ -15,10 +15,13 @@ import Testing
 /// generous limit (MeasuredRun); output is measured in bytes against the
 /// bound decode's manual states.
 ///
-/// DecodeCommandTests, FragmentCommandTests, FingerprintCommandTests and
-/// KeygenCommandTests already cover decode's truncated and 4 GB Data
-/// messages, join's 65 535-fragment stream and fingerprint's nested key
-/// files; these tests cover the other commands and fields.
+/// What needs no process is tested in process: decode's truncated and
+/// out-of-range messages and broken TLVs (OTRToolkitTests/DecodeRunTests),
+/// a 4 GB length in each field (DecodeProblemTests). Here each runs where
+/// a bound on memory can be seen. FragmentCommandTests,
+/// FingerprintCommandTests and KeygenCommandTests cover join's
+/// 65 535-fragment stream and fingerprint's nested key files; these tests
+/// cover the other commands and fields.
 @Suite("hostile input")
 struct HostileInputTests {
     // MARK: Over-long lines
@@ -464,48 +467,6 @@ struct HostileInputTests {
 
     static let outOfRange: [String] = ["0", "1", "p-1", "p"]
 
-    @Test("decode: g^y of a D-H Key and a Data message's next D-H key of 0, 1, p-1 or p are one error each",
-          arguments: outOfRange)
-    func outOfRangeDHValuesInDecode(_ value: String) throws {
-        let y = H.value(value)
-        let dhKey = H.header(0x0a) + H.data(y)
-        let remac = try Tool.run(["forge", "remac", "--mac-key", "hex:\(try H.macKey())", "--sender-keyid", "1",
-                                  "--recipient-keyid", "1", "--next-dh-key", y.isEmpty ? "00" : H.hex(y),
-                                  "--counter", "0000000000000001", "--encrypted", "", "--allow-violations"])
-        try #require(remac.status == 0, "\(remac.err)")
-        let good = try H.dataMessage("still here")
-        let input = H.armour(dhKey) + "\n" + remac.lines[0] + "\n" + good + "\n"
-        let result = try H.limited(["decode", "--json", "--aes-key", "hex:\(H.aesKey)"], stdin: Data(input.utf8))
-        H.expectSurvived(result, value)
-        #expect(result.status == 2)
-        #expect(H.errors(result) == [
-            "otrtool decode: -:1: D-H Key message: g^y must satisfy 2 <= g^y <= p-2",
-            "otrtool decode: -:2: Data message: next D-H key must satisfy 2 <= y <= p-2",
-        ])
-        try H.expectDecoded(result, text: "still here", line: 3)
-    }
-
-    @Test("decode: a g^x of 0, 1, p-1 or p that a Reveal Signature opens from the D-H Commit must be reported",
-          arguments: outOfRange)
-    func outOfRangeRevealedGx(_ value: String) throws {
-        let r = "00112233445566778899aabbccddeeff"
-        let commit = try Tool.run(["encode", "dh-commit", "--allow-violations", "--gx", value == "0" ? "00" : H.hex(H.value(value)),
-                                   "--r", "hex:\(r)"])
-        try #require(commit.status == 0, "\(commit.err)")
-        let reveal = #"{"kind":"reveal-signature","version":3,"sender_instance":256,"receiver_instance":512,"#
-            + #""revealed_key":"\#(r)","encrypted_signature":"0102","mac":"\#(String(repeating: "00", count: 20))"}"#
-        let built = try Tool.run(["encode"], stdin: Data((reveal + "\n").utf8))
-        try #require(built.status == 0, "\(built.err)")
-        let result = try H.limited(["decode", "--json"], stdin: commit.stdout + built.stdout)
-        H.expectSurvived(result, value)
-        let opened = try Tool.jsonLines(result).last?["analysis"] as? [String: Any]
-        #expect(opened?["commitment_matches"] as? Bool == true, "the commitment opens: the test exercises the range check")
-        #expect(result.status == 2,
-                "decode exits \(result.status) for a revealed g^x = \(value); the spec requires 2 <= g^x <= p-2")
-        #expect(H.errors(result).contains { $0.contains("-:2: ") && $0.contains("g^x") && $0.contains("p-2") },
-                "no error names the out-of-range g^x: \(result.err)")
-    }
-
     @Test("forge remac: a next D-H key of 0, p-1, p or 30 000 bytes is refused with one error naming the field",
           arguments: ["0", "p-1", "p", "huge"])
     func outOfRangeNextDHKeyInRemac(_ value: String) throws {
@@ -570,54 +531,20 @@ struct HostileInputTests {
         #expect(wires.count == 2 && wires.last?.hasPrefix("?OTRv") == true, "the /query after the bad D-H Key is answered")
     }
 
-    /// SMP and other TLVs a decrypted Data message may carry, broken.
-    static let hostileTLVs: [String: (tlv: String, names: String)] = [
-        "SMP 1 with g2a = 1 (out of range)": ("2:00000006" + String(repeating: "0000000101", count: 6), "g2a"),
-        "SMP 1 MPI count 0xFFFFFFFF": ("2:ffffffff", "MPI count"),
-        "SMP 1 MPI length 0xFFFFFFFF": ("2:00000006ffffffff01", "4294967295"),
-        "SMP 1Q question without NUL": ("7:41424344", "NUL"),
-        "extra symmetric key shorter than its use": ("8:01", "use"),
+    /// SMP TLVs a decrypted Data message may carry, broken (decode's
+    /// reading of these and others: DecodeRunTests).
+    static let hostileTLVs: [String: String] = [
+        "SMP 1 with g2a = 1 (out of range)": "2:00000006" + String(repeating: "0000000101", count: 6),
+        "SMP 1 MPI count 0xFFFFFFFF": "2:ffffffff",
+        "SMP 1 MPI length 0xFFFFFFFF": "2:00000006ffffffff01",
+        "SMP 1Q question without NUL": "7:41424344",
     ]
-
-    @Test("decode --aes-key: a malformed or out-of-range TLV in the plaintext must be one error (status 2)",
-          arguments: hostileTLVs.keys.sorted())
-    func hostileTLVsInDecode(_ name: String) throws {
-        let (tlv, names) = try #require(Self.hostileTLVs[name])
-        let built = try Tool.run(["encode", "data", "--aes-key", "hex:\(H.aesKey)", "--next-dh-key", "010000", "--text", "hi",
-                                  "--tlv", tlv, "--counter", "0000000000000005"])
-        try #require(built.status == 0, "\(built.err)")
-        let good = try H.dataMessage("still here")
-        let result = try H.limited(["decode", "--json", "--aes-key", "hex:\(H.aesKey)"], stdin: built.stdout + Data((good + "\n").utf8))
-        H.expectSurvived(result, name)
-        try H.expectDecoded(result, text: "still here", line: 2)
-        #expect(result.status == 2, "decode exits \(result.status) for a Data message carrying \(name)")
-        #expect(H.errors(result).contains { $0.contains("-:1: ") && $0.contains(names) },
-                "no error line names \(names) for \(name): \(result.err)")
-    }
-
-    @Test("decode --aes-key: a TLV whose length overruns the plaintext must be one error (status 2)")
-    func tlvOverrunInDecode() throws {
-        let fixture = try H.LineFixture()
-        // message_hex holds a NUL: what follows it is read as a TLV of type 2 and length 16 with 2 bytes.
-        let json = fixture.goodJSON.replacingOccurrences(of: #""counter":"0000000000000010""#, with: #""counter":"0000000000000005""#)
-        let fields = json.range(of: #","analysis":"#).map { String(json[..<$0.lowerBound]) } ?? String(json.dropLast())
-        let object = fields + #","plaintext":{"message_hex":"6869000002001041"}}"#
-        let built = try Tool.run(["encode", "--aes-key", "hex:\(H.aesKey)"], stdin: Data((object + "\n").utf8))
-        try #require(built.status == 0, "\(built.err)")
-        let result = try H.limited(["decode", "--json", "--aes-key", "hex:\(H.aesKey)"],
-                                   stdin: built.stdout + Data((fixture.good + "\n").utf8))
-        H.expectSurvived(result, "decode")
-        let first = try #require(try Tool.jsonLines(result).first?["analysis"] as? [String: Any])
-        #expect((first["plaintext_error"] as? String)?.contains("overruns") == true, "decode did see the overrun")
-        #expect(result.status == 2, "decode exits \(result.status) for a TLV that overruns the plaintext")
-        #expect(H.errors(result).contains { $0.contains("-:1: ") && $0.contains("overruns") }, "not on stderr: \(result.err)")
-    }
 
     @Test("simulate: out-of-range and malformed SMP TLVs make the receiver detect cheating; the run goes on")
     func hostileTLVsInSimulate() throws {
         var script = "alice: /query\n"
-        for name in Self.hostileTLVs.keys.sorted() where name.hasPrefix("SMP") {
-            let parts = try #require(Self.hostileTLVs[name]).tlv.split(separator: ":")
+        for name in Self.hostileTLVs.keys.sorted() {
+            let parts = try #require(Self.hostileTLVs[name]).split(separator: ":")
             script += "alice: /tlv \(parts[0]) \(parts[1]) t\n"
         }
         script += "alice: still fine\n"

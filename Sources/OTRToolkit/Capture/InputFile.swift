@@ -12,15 +12,15 @@ import OTR
 /// a read that fails once reading has begun is status 74.
 public enum InputFile {
     /// The descriptor to read `path` from ("-" is standard input, left
-    /// open by `close`).
-    public static func open(_ path: String) -> Result<Int32, Problem> {
-        let fd = path == "-" ? 0 : path.withArgumentCString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
+    /// open by `close`; an in-process run may name another descriptor).
+    public static func open(_ path: String, standardInput: Int32 = 0) -> Result<Int32, Problem> {
+        let fd = path == "-" ? standardInput : path.withArgumentCString { Glibc.open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else {
             return .failure(Problem("cannot open \(name(path)): \(errnoText())", status: .noInput))
         }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFDIR {
-            close(fd)
+            if path != "-" { close(fd) }
             return .failure(Problem("cannot open \(name(path)): \(String(cString: strerror(EISDIR)))",
                                     status: .noInput))
         }

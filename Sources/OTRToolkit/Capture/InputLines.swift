@@ -10,11 +10,15 @@ public struct InputLines {
     public let sources: [String]
     public let maximumLineLength: Int
     public let delimiter: UInt8
+    /// What "-" reads: standard input, or for an in-process run a file
+    /// of its own (left open).
+    public let standardInput: Int32
 
-    public init(sources: [String], maximumLineLength: Int, delimiter: UInt8 = 0x0a) {
+    public init(sources: [String], maximumLineLength: Int, delimiter: UInt8 = 0x0a, standardInput: Int32 = 0) {
         self.sources = sources
         self.maximumLineLength = maximumLineLength
         self.delimiter = delimiter
+        self.standardInput = standardInput
     }
 
     /// A line over the limit, skipped: what every reader of lines reports.
@@ -29,13 +33,13 @@ public struct InputLines {
                         _ body: (_ location: SourceLocation, _ line: [UInt8]) throws -> Void) rethrows {
         for source in sources {
             let fd: Int32
-            switch InputFile.open(source) {
+            switch InputFile.open(source, standardInput: standardInput) {
             case .success(let opened): fd = opened
             case .failure(let problem):
                 diagnostics.report(nil, problem)
                 continue
             }
-            defer { InputFile.close(fd) }
+            defer { if source != "-" { InputFile.close(fd) } }
             var reader = LineReader(fd: fd, maximumLineLength: maximumLineLength, delimiter: delimiter)
             var number = 0
             while let line = reader.next() {

@@ -4,10 +4,10 @@ extension DecodeSession {
     /// decode from end to end: `lines` read on this thread (the capture
     /// reader's half) while a second thread analyses and writes to
     /// standard output; diagnostics on standard error, in input order.
-    /// Throws the run's exit status when a problem was reported.
-    public static func run(keys: CaptureKeys, json: Bool, showKeys: Bool, explain: Bool, lines: InputLines) throws {
-        let diagnostics = Diagnostics(command: "decode")
-        let out = OutputSink.standardOutput()
+    /// Throws the run's exit status when a problem was reported. Standard
+    /// output and error are the defaults; an in-process run gives its own.
+    public static func run(keys: CaptureKeys, json: Bool, showKeys: Bool, explain: Bool, lines: InputLines,
+                           out: OutputSink = .standardOutput(), diagnostics: Diagnostics = Diagnostics(command: "decode")) throws {
         defer { out.flush() }
         let session = DecodeSession(keys: keys, json: json, showKeys: showKeys, explain: explain,
                                     out: out, diagnostics: diagnostics)

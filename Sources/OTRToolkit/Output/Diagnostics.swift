@@ -10,10 +10,22 @@ public final class Diagnostics {
 
     /// Where reports go instead of standard error, if set.
     private let forward: ((_ location: String?, _ message: String, _ status: ExitStatus) -> Void)?
+    /// Where the lines go instead of standard error, if set.
+    private let destination: ((String) -> Void)?
 
     public init(command: String) {
         self.command = command
         self.forward = nil
+        self.destination = nil
+    }
+
+    /// Diagnostics that count and rank every report as on standard error
+    /// but hand each line, escaped as it would be written, to `lines`
+    /// (an in-process run keeps them).
+    public init(command: String, lines: @escaping (String) -> Void) {
+        self.command = command
+        self.forward = nil
+        self.destination = lines
     }
 
     /// Diagnostics that hand every report to `forward` (which passes it to
@@ -21,6 +33,7 @@ public final class Diagnostics {
     public init(command: String, forward: @escaping (_ location: String?, _ message: String, _ status: ExitStatus) -> Void) {
         self.command = command
         self.forward = forward
+        self.destination = nil
     }
 
     /// Reports a problem at `location` (e.g. "-:3" or "capture.log:12").
@@ -32,7 +45,7 @@ public final class Diagnostics {
         count += 1
         self.status = ExitStatus.worst(self.status, status)
         let prefix = location.map { "otrtool \(command): \($0): " } ?? "otrtool \(command): "
-        writeStandardError(prefix + message)
+        if let destination { destination(TextEscaping.line(prefix + message)) } else { writeStandardError(prefix + message) }
     }
 
     /// Reports `error` at `location`, after `context` (what was being

@@ -96,12 +96,16 @@ public final class OutputSink {
     /// copy, what they write from.
     public var buffer: OutputBuffer
     private let capacity = 1 << 16
+    private let descriptor: Int32
 
-    private init() {
+    /// A writer of `descriptor` (an in-process run writes into a file of
+    /// its own); a failed write ends the run as one to standard output does.
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
         buffer = OutputBuffer(capacity: capacity + capacity / 4)
     }
 
-    public static func standardOutput() -> OutputSink { OutputSink() }
+    public static func standardOutput() -> OutputSink { OutputSink(descriptor: 1) }
 
     public func write(_ text: String) {
         buffer.append(text)
@@ -140,7 +144,7 @@ public final class OutputSink {
     }
 
     public func flush() {
-        if let failure = StandardStreams.writeAll(1, buffer.bytes) {
+        if let failure = StandardStreams.writeAll(descriptor, buffer.bytes) {
             StandardStreams.outputFailed(failure)
         }
         buffer.removeAll()
