@@ -44,6 +44,49 @@ struct InProcessRun {
         }
     }
 
+    /// `parse-tag` over `input` as standard input.
+    static func parseTag(_ input: [UInt8], json: Bool = false,
+                         maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws -> InProcessRun {
+        try run(command: "parse-tag", input: input) { stdin, out, diagnostics in
+            ParseTagScan(json: json).scan(InputLines(sources: ["-"], maximumLineLength: maximumLineLength, standardInput: stdin),
+                                          out: out, diagnostics: diagnostics)
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+
+    /// `fragment split` over `input` as standard input: line by line, or
+    /// whole (`--whole`); records end at `terminator` (`-z`: NUL).
+    static func fragmentSplit(_ input: [UInt8], size: Int, form: FragmentSplitter.FormChoice = .auto, sender: UInt32? = nil,
+                              receiver: UInt32? = nil, padded: Bool = true, json: Bool = false, whole: Bool = false,
+                              terminator: UInt8 = 0x0a) throws -> InProcessRun {
+        try run(command: "fragment split", input: input) { stdin, out, diagnostics in
+            let splitter = FragmentSplitter(options: .init(form: form, sender: sender, receiver: receiver, maximumSize: size,
+                                                           padded: padded, json: json, terminator: terminator),
+                                            out: out, diagnostics: diagnostics)
+            let limit = LineReader.defaultMaximumLineLength
+            if whole {
+                splitter.split(wholeSources: ["-"], limit: limit, standardInput: stdin)
+            } else {
+                splitter.split(lines: InputLines(sources: ["-"], maximumLineLength: limit, delimiter: terminator, standardInput: stdin))
+            }
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+
+    /// `fragment join` over `input` as standard input, with its default limits.
+    static func fragmentJoin(_ input: [UInt8], json: Bool = false, terminator: UInt8 = 0x0a) throws -> InProcessRun {
+        try run(command: "fragment join", input: input) { stdin, out, diagnostics in
+            FragmentJoiner(maximumMessageLength: Reassembler.defaultMaximumMessageLength,
+                           maximumPendingMessages: Reassembler.defaultMaximumPendingMessages, json: json)
+                .join(InputLines(sources: ["-"], maximumLineLength: LineReader.defaultMaximumLineLength, delimiter: terminator,
+                                 standardInput: stdin), out: out, diagnostics: diagnostics)
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+
     /// Runs `body` with a descriptor holding `input`, an output sink and
     /// diagnostics of the run's own; a thrown status is the run's.
     static func run(command: String, input: [UInt8],

@@ -5,15 +5,16 @@ import OTR
 @preconcurrency import Musl
 #endif
 
-/// Reads a whole source for `split --whole`, within the line limit.
+/// Reads a whole source for `split --whole`, within the line limit ("-"
+/// is `standardInput`, as for `InputLines`).
 public enum WholeInput {
-    public static func read(_ source: String, limit: Int) -> Result<[UInt8], Problem> {
+    public static func read(_ source: String, limit: Int, standardInput: Int32 = 0) -> Result<[UInt8], Problem> {
         let fd: Int32
-        switch InputFile.open(source) {
+        switch InputFile.open(source, standardInput: standardInput) {
         case .success(let opened): fd = opened
         case .failure(let problem): return .failure(problem)
         }
-        defer { InputFile.close(fd) }
+        defer { if source != "-" { InputFile.close(fd) } }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

@@ -66,10 +66,10 @@ public final class FragmentSplitter {
 
     /// Splits each of `sources` read whole (within `limit` bytes), less one
     /// trailing terminator (and the CR before a newline).
-    public func split(wholeSources sources: [String], limit: Int) {
+    public func split(wholeSources sources: [String], limit: Int, standardInput: Int32 = 0) {
         let terminator = options.terminator
         for source in sources {
-            switch WholeInput.read(source, limit: limit) {
+            switch WholeInput.read(source, limit: limit, standardInput: standardInput) {
             case .success(var bytes):
                 if bytes.last == terminator {
                     bytes.removeLast()
