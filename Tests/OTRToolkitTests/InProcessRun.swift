@@ -44,6 +44,18 @@ struct InProcessRun {
         }
     }
 
+    /// `encode` (its JSON Lines form) over `input` as standard input.
+    static func encode(_ input: [UInt8], builder: MessageBuilder = MessageBuilder(),
+                       output: EncodeOutput = EncodeOutput(xmppTo: nil, xmppFrom: nil, json: false)) throws -> InProcessRun {
+        try run(command: "encode", input: input) { stdin, out, diagnostics in
+            JSONLinesEncoder(builder: builder, output: output)
+                .encode(InputLines(sources: ["-"], maximumLineLength: LineReader.defaultMaximumLineLength, standardInput: stdin),
+                        out: out, diagnostics: diagnostics)
+            out.flush()
+            try diagnostics.finish()
+        }
+    }
+
     /// `parse-tag` over `input` as standard input.
     static func parseTag(_ input: [UInt8], json: Bool = false,
                          maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws -> InProcessRun {

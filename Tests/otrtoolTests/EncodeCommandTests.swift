@@ -5,9 +5,10 @@ import FoundationXML
 import Testing
 
 /// encode end to end: every subcommand's output is read back by decode
-/// with the fields it was given, JSON input is rebuilt byte for byte, the
-/// XMPP wrapping carries XEP-0364's hints, and bad input is reported line
-/// by line.
+/// with the fields it was given, the XMPP wrapping carries XEP-0364's
+/// hints, unusable options are usage errors. Its JSON Lines (decode --json
+/// | encode byte for byte, bad lines) are tested in process
+/// (OTRToolkitTests/EncodeRunTests).
 struct EncodeCommandTests {
     static let aesKey = "0f0e0d0c0b0a09080706050403020100"
     /// Protocol-v3.html "Data types": the 1536-bit modulus p of the D-H group.
@@ -173,22 +174,6 @@ struct EncodeCommandTests {
         #expect(((dh["analysis"] as? [String: Any])?["plaintext"] as? [String: Any])?["bytes"] as? String == "0000010000")
     }
 
-    @Test("decode --json | encode rebuilds the example capture byte for byte, each message back in its log line")
-    func theCaptureIsRebuiltWithItsLogPrefixes() throws {
-        let capture = Tool.repositoryRoot.appendingPathComponent("examples/capture.log")
-        let json = try Tool.run(["decode", "--json", capture.path])
-        #expect(json.status == 0, "\(json.err)")
-        let rebuilt = try Tool.run(["encode"], stdin: json.stdout)
-        #expect(rebuilt.status == 0, "\(rebuilt.err)")
-        let original = try Data(contentsOf: capture)
-        #expect(rebuilt.stdout == original, "line 1: \(rebuilt.lines.first?.prefix(80) ?? ""); line 2: \(rebuilt.lines.dropFirst().first?.prefix(80) ?? "")")
-        // Each kind that stands in a log line goes back into it.
-        let lines = ["[t] <b> ?OTR:AAMKAAA=. after", "[t] <b> ?OTR,00001,00002,ab,", "[t] <b> ?OTR Error: gone", "[t] <b> ?OTRz x"]
-        let odd = try Tool.run(["decode", "--json"], input: lines.joined(separator: "\n") + "\n")
-        let back = try Tool.run(["encode"], stdin: odd.stdout)
-        #expect(back.lines == lines, "\(back.out)")
-    }
-
     @Test("encode --json writes one object per message with decode's fields, which encode reads back to the same bytes")
     func jsonOutputHasDecodesFieldsAndEncodesBack() throws {
         let dhKey = try Self.encode(["dh-key", "--gy", "0123", "--json"])
@@ -235,48 +220,6 @@ struct EncodeCommandTests {
         #expect(rebuilt.out == input)
     }
 
-    @Test func decodeJSONGivesBackOddOffersAndTextThatIsNotUTF8ByteForByte() throws {
-        // Repeated and unknown identifiers in their own order, identifiers
-        // and text that are not UTF-8, an unterminated list, the old
-        // "?OTR?v2?" form, a tag with a repeated block, a message cut
-        // short, one without its ".", a "?OTR" that begins nothing: what a
-        // capture may hold, written back as it was.
-        var input = Data()
-        for line: [UInt8] in [Array("x ?OTRv233x? y".utf8), Array("?OTRv2".utf8) + [0xff] + Array("3? hi".utf8),
-                              Array("?OTR?v2?".utf8), Array("?OTRv3".utf8), Array("caf".utf8) + [0xe9] + Array(" ?OTRv3?".utf8),
-                              Array("?OTR Error: ".utf8) + [0xff] + Array(" bad".utf8), [0xfe, 0xfd] + Array(" plain".utf8),
-                              Array("hello \t  \t\t\t\t \t \t \t    \t\t  \t\t  \t\t  \t\t  \t\t  \t \tthere".utf8),
-                              Array("?OTR:AAMKAAA=.".utf8), Array("?OTR:AAMK".utf8), Array("?OTR".utf8)] {
-            input.append(contentsOf: line + [0x0a])
-        }
-        let json = try Tool.run(["decode", "--json"], stdin: input)
-        let rebuilt = try Tool.run(["encode"], stdin: json.stdout)
-        #expect(rebuilt.status == 0, "\(rebuilt.err)")
-        #expect(rebuilt.stdout == input, "decode --json | encode changed the bytes: \(String(decoding: rebuilt.stdout, as: UTF8.self))")
-    }
-
-    @Test("a line of several offers: each is written back into its own text, and the pieces in order give the line")
-    func severalOffersOnALineRebuildTheLineInPieces() throws {
-        let tag = " \t  \t\t\t\t \t \t \t  " + "  \t\t  \t\t"
-        let line = "<bob> ?OTRv2? between ?OTRv3? then\(tag) end"
-        let objects = try Self.decoded(line + "\n")
-        #expect(objects.map { $0["text_offset"] as? Int } == [6, 0, 0])
-        let json = try Tool.run(["decode", "--json"], input: line + "\n")
-        let rebuilt = try Tool.run(["encode"], stdin: json.stdout)
-        #expect(rebuilt.status == 0, "\(rebuilt.err)")
-        #expect(rebuilt.lines == ["<bob> ?OTRv2? between ", "?OTRv3? then", tag + " end"])
-        #expect(rebuilt.lines.joined() == line)
-    }
-
-    @Test func editedVersionsRebuildTheOfferInTheSpecsForm() throws {
-        // decode printed "offer" "?OTRv3?"; versions edited to 2 and a byte
-        // 0xfe (as \xfe): the offer no longer matches, so it is rebuilt.
-        let edited = #"{"kind":"query","versions":[2],"other_versions":["\\xfe"],"offer":"?OTRv3?","text":" hi","offset":0}"#
-        let r = try Tool.run(["encode"], stdin: Data((edited + "\n").utf8))
-        #expect(r.status == 0, "\(r.err)")
-        #expect(r.stdout == Data(Array("?OTRv2".utf8) + [0xfe] + Array("? hi\n".utf8)))
-    }
-
     // MARK: XMPP
 
     @Test func xmppWrappingCarriesTheXEP0364HintsAndDecodeReadsItBack() throws {
@@ -314,30 +257,6 @@ struct EncodeCommandTests {
     }
 
     // MARK: Errors
-
-    @Test func eachBadJSONLineIsOneErrorAndTheNextLineIsStillEncoded() throws {
-        let good = #"{"kind":"dh-key","version":2,"gy":"0100"}"#
-        let bad = [
-            ("[1, 2]", "expected a JSON object"),
-            (#"{"kind":"dh-key","version":3,"receiver_instance":0,"gy":"0100"}"#, "field \"sender_instance\" is missing"),
-            (#"{"kind":"dh-key","version":2,"gy":"01zz"}"#, "field \"gy\""),
-            (#"{"kind":"dh-key","version":3,"sender_instance":4294967296,"receiver_instance":0,"gy":"02"}"#,
-             "field \"sender_instance\": 4294967296 is outside 0...4294967295"),
-            (String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000), "nested deeper than"),
-        ]
-        let input = bad.map { $0.0 + "\n" + good + "\n" }.joined()
-        let result = try Self.encode([], stdin: input)
-        #expect(result.status == 2)
-        let errors = result.err.split(separator: "\n").map(String.init)
-        try #require(errors.count == bad.count, "\(errors)")
-        for (i, (error, (_, expected))) in zip(errors, bad).enumerated() {
-            #expect(error.hasPrefix("otrtool encode: -:\(2 * i + 1): "), "\(error)")
-            #expect(error.contains(expected), "\(error)")
-        }
-        // 00 02 0a, then the MPI 00000002 0100: once for every good line.
-        let expected = "?OTR:" + Data([0, 2, 0x0a, 0, 0, 0, 2, 1, 0]).base64EncodedString() + "."
-        #expect(result.lines == Array(repeating: expected, count: bad.count))
-    }
 
     @Test func unusableOptionsAreUsageErrors() throws {
         let cases: [[String]] = [

@@ -53,16 +53,12 @@ struct EncodeOutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Write JSON Lines: one object per message, with the fields decode --json gives it, its length and any stanza.")
     var json = false
 
-    /// Writes one message built; `location` is the input line it was built
-    /// from, if any.
-    func write(_ message: [UInt8], to out: OutputSink, location: SourceLocation? = nil) {
-        EncodeOutput(xmppTo: xmppTo, xmppFrom: xmppFrom, json: json).write(message, to: out, location: location)
-    }
+    var output: EncodeOutput { EncodeOutput(xmppTo: xmppTo, xmppFrom: xmppFrom, json: json) }
 
     /// Writes the one message a field subcommand builds to standard output.
     func writeOne(_ message: [UInt8]) {
         let out = OutputSink.standardOutput()
-        write(message, to: out)
+        output.write(message, to: out)
         out.flush()
     }
 }
@@ -96,16 +92,7 @@ extension OTRTool.Encode {
             let diagnostics = Diagnostics(command: "encode")
             let out = OutputSink.standardOutput()
             defer { out.flush() }
-            input.forEachLine(diagnostics: diagnostics) { location, line in
-                guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return }
-                do {
-                    let object = try JSONParser.parse(line)
-                    guard object["reassembled"] == nil else { return }
-                    wrapping.write(try builder.build(object), to: out, location: location)
-                } catch {
-                    diagnostics.report(location.description, error)
-                }
-            }
+            JSONLinesEncoder(builder: builder, output: wrapping.output).encode(input.lines(), out: out, diagnostics: diagnostics)
             out.flush()
             try diagnostics.finish()
         }
