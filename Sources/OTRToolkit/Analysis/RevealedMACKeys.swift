@@ -17,12 +17,8 @@ struct RevealedMACKeys {
 
     /// Records the keys `message`, sent by `sender` at `line`, reveals.
     mutating func record(_ message: DataMessage, sender: UInt32, line: Int) {
-        let bytes = message.oldMACKeysBytes
-        var start = bytes.startIndex
-        while bytes.endIndex - start >= Self.keyLength {
-            let key = Array(bytes[start ..< start + Self.keyLength])
+        for key in message.revealedMACKeys {
             revealed[Self.lookupKey(key)] = (key, line, sender)
-            start += Self.keyLength
         }
     }
 

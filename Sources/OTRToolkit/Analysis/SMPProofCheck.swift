@@ -127,6 +127,8 @@ public struct SMPTranscriptCheck {
     }
 
     private var values = BoundedTable<Exchange, Values>(limit: maximumExchanges)
+    /// Why equal secrets given can end otherwise (spec "SMP state machine").
+    private static let notAsTheSpecSays = "did not derive x or y as the spec says (SHA-256 of 1, the initiator's and the responder's fingerprints, the ssid and the secret) or did not answer with the secret given"
     /// The exponents given, each with its public half g1^e.
     private let exponents: [(exponent: MPI, half: MPI)]
 
@@ -179,13 +181,13 @@ public struct SMPTranscriptCheck {
         }
         var result = SMPMessageCheck(step: step)
         if tlv.kind == .smpAbort, values[exchange]?.next == 4, expected == true {
-            result.deviation = "the responder aborted after SMP message 3 although the secrets given agree: with equal secrets its comparison cannot fail, so it did not derive x or y as the spec says (SHA-256 of 1, the initiator's and the responder's fingerprints, the ssid and the secret) or did not answer with the secret given"
+            result.deviation = "the responder aborted after SMP message 3 although the secrets given agree: with equal secrets its comparison cannot fail, so it \(Self.notAsTheSpecSays)"
         }
         proofs(tlv, in: exchange, into: &result)
         if number == 1 { result.expectedAgreement = expected }
         if let expected, let agree = result.secretsAgree, agree != expected {
             result.deviation = expected
-                ? "the secrets given agree, yet Pa/Pb != Rab: a party did not derive x or y as the spec says (SHA-256 of 1, the initiator's and the responder's fingerprints, the ssid and the secret) or did not answer with the secret given"
+                ? "the secrets given agree, yet Pa/Pb != Rab: a party \(Self.notAsTheSpecSays)"
                 : "the secrets given differ, yet Pa/Pb = Rab: the parties answered with the same secret, not with the ones given"
         }
         if tlv.kind == .smpAbort { values[exchange] = nil }
