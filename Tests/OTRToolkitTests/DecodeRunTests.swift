@@ -10,52 +10,11 @@ import Testing
 /// (secrets from the environment and descriptors, memory bounds under
 /// ulimit) stays in the end-to-end tests.
 struct DecodeRunTests {
-    static let aesKey = "000102030405060708090a0b0c0d0e0f"
-    static var keys: CaptureKeys {
-        var keys = CaptureKeys()
-        keys.aesKeys = [SecureBytes(bytes(aesKey))]
-        return keys
-    }
-
-    static func bytes(_ hex: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var i = hex.startIndex
-        while i < hex.endIndex {
-            let j = hex.index(i, offsetBy: 2)
-            out.append(UInt8(hex[i..<j], radix: 16)!)
-            i = j
-        }
-        return out
-    }
-
-    /// A version 3 Data message under `aesKey` (its MAC key SHA-1 of it),
-    /// from instance 0x100 to 0, key ids 1 and 1, next D-H key 2^16: what
-    /// `encode data` makes by default.
-    static func dataMessage(_ text: String, counter: String = "0000000000000001") throws -> String {
-        try dataMessage(plaintext: DataPlaintext(message: Array(text.utf8)).encoded, counter: counter)
-    }
-
-    /// The same with `plaintext` as the decrypted bytes and any next D-H
-    /// key, in range or not.
-    static func dataMessage(plaintext: [UInt8], counter: String = "0000000000000001", nextDHKey: MPI = MPI(UInt(1 << 16))) throws -> String {
-        var m = DataMessage(header: MessageHeader(version: 3, type: MessageType.data.rawValue, senderInstance: InstanceTag(rawValue: 0x100),
-                                                  receiverInstance: InstanceTag(rawValue: 0)),
-                            senderKeyID: 1, recipientKeyID: 1, nextDHKey: nextDHKey, counter: bytes(counter),
-                            encryptedMessage: [], mac: [])
-        try m.seal(plaintext: plaintext, aesKey: SecureBytes(bytes(aesKey)), macKey: nil)
-        return try EncodedMessage.data(m).armoured()
-    }
-
-    /// An armoured message from raw bytes (hand-built hostile layouts).
-    static func armour(_ bytes: [UInt8]) -> String { "?OTR:" + Base64.encodeString(bytes) + "." }
-
-    static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xff), UInt8((v >> 8) & 0xff), UInt8(v & 0xff)] }
-
-    /// A v3 header from instance 0x100 to 0x101.
-    static func header(_ type: UInt8) -> [UInt8] { [0, 3, type] + be32(0x100) + be32(0x101) }
+    /// The hand-built messages and keys the toolkit's tests share.
+    private typealias F = ToolkitFixtures
 
     static func decodeJSON(_ input: [UInt8], maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws -> InProcessRun {
-        try InProcessRun.decode(input, keys: keys, maximumLineLength: maximumLineLength)
+        try InProcessRun.decode(input, keys: F.keys, maximumLineLength: maximumLineLength)
     }
 
     static func plaintextMessage(_ object: [String: Any]) -> String? {
@@ -66,7 +25,7 @@ struct DecodeRunTests {
 
     @Test("a log prefix is shown as the text of a query and of an encoded message alike, and a message alone has none")
     func queriesAndMessagesShowTheirLineAlike() throws {
-        let message = try Self.dataMessage("hi")
+        let message = try F.dataMessage("hi")
         let input = "[12:00] <alice> ?OTRv3? ok\n[12:01] <bob> \(message)\n\(message)\n"
         let objects = try Self.decodeJSON(Array(input.utf8)).jsonLines()
         try #require(objects.count == 3)
@@ -79,10 +38,11 @@ struct DecodeRunTests {
     }
 
     @Test func findsMessagesInsideLogLinesAndReportsPlainText() throws {
-        let message = try Self.dataMessage("meet at noon")
+        let message = try F.dataMessage("meet at noon")
         let prefix = "[2024-03-01 12:00:01] <alice@example.org/laptop> "
         let input = prefix + message + "\n" + "[2024-03-01 12:00:02] <bob@example.org> sure, see you\n"
-        let result = try Self.decodeJSON(Array(input.utf8)); let objects = try result.jsonLines()
+        let result = try Self.decodeJSON(Array(input.utf8))
+        let objects = try result.jsonLines()
         #expect(result.status == .success, "\(result.errors)")
         #expect(result.errors.isEmpty)
         try #require(objects.count == 2)
@@ -99,7 +59,7 @@ struct DecodeRunTests {
         #expect(objects[1]["text"] as? String == "[2024-03-01 12:00:02] <bob@example.org> sure, see you")
 
         // The text form says the same.
-        let human = try InProcessRun.decode(Array(input.utf8), json: false, keys: Self.keys)
+        let human = try InProcessRun.decode(Array(input.utf8), json: false, keys: F.keys)
         #expect(human.status == .success)
         #expect(human.out.contains("-:1: Data message"))
         #expect(human.out.contains("    text                 \"\(prefix)\"\n"), "\(human.out)")
@@ -108,7 +68,7 @@ struct DecodeRunTests {
     }
 
     @Test func findsMessagesInXMPPBodiesWithEntitiesUnescaped() throws {
-        let message = try Self.dataMessage("over xmpp")
+        let message = try F.dataMessage("over xmpp")
         let input = """
             <message from='alice@example.org/pc' to='bob@example.org/phone' type='chat'><body>?OTRv23? Alice &amp; Bob &lt;3 &#x263A; OTR</body></message>
             <message to='bob@example.org/phone'><body>?OTRv3? first line
@@ -117,7 +77,8 @@ struct DecodeRunTests {
             </body><no-copy xmlns='urn:xmpp:hints'/></message>
 
             """
-        let result = try Self.decodeJSON(Array(input.utf8)); let objects = try result.jsonLines()
+        let result = try Self.decodeJSON(Array(input.utf8))
+        let objects = try result.jsonLines()
         #expect(result.status == .success, "\(result.errors)")
         let queries = objects.filter { $0["kind"] as? String == "query" }
         try #require(queries.count == 2)
@@ -137,14 +98,15 @@ struct DecodeRunTests {
     }
 
     @Test func readsBase64ThatALogWrappedOverThreeLines() throws {
-        let message = try Self.dataMessage("wrapped by the log")
+        let message = try F.dataMessage("wrapped by the log")
         let chars = Array(message)
         let third = chars.count / 3
         let input = "12:00:03 <bob> " + String(chars[0..<third]) + "\n"
             + "    " + String(chars[third..<(2 * third)]) + "\n"
             + "\t " + String(chars[(2 * third)...]) + "\n"
             + "12:00:04 <bob> done\n"
-        let result = try Self.decodeJSON(Array(input.utf8)); let objects = try result.jsonLines()
+        let result = try Self.decodeJSON(Array(input.utf8))
+        let objects = try result.jsonLines()
         #expect(result.status == .success, "\(result.errors)")
         try #require(objects.count == 2)
         #expect(objects[0]["kind"] as? String == "data")
@@ -168,8 +130,8 @@ struct DecodeRunTests {
         var lines: [String] = []
         var expectedErrors: [(line: Int, text: String)] = []
         for block in 0..<6 {
-            let good = try Self.dataMessage("in order \(block)", counter: counter(2 * block + 1))
-            let repeated = try Self.dataMessage("again \(block)", counter: counter(2 * block + 2))
+            let good = try F.dataMessage("in order \(block)", counter: counter(2 * block + 1))
+            let repeated = try F.dataMessage("again \(block)", counter: counter(2 * block + 2))
             for i in 1...1000 {
                 let n = block * 1000 + i
                 switch i {
@@ -224,16 +186,16 @@ struct DecodeRunTests {
     static var hostileCases: [Hostile] {
         let line = { (s: String) in Array((s + "\n").utf8) }
         // A Data message with every field intact up to a 4 GB encrypted-message length.
-        let fourGB = header(0x03) + [0] + be32(1) + be32(1) + be32(1) + [5] + [0, 0, 0, 0, 0, 0, 0, 1] + be32(0xffff_ffff) + [1, 2, 3]
-        let hugeMPI = header(0x0a) + be32(1 << 20) + [UInt8](repeating: 0xff, count: 1 << 20)
+        let fourGB = F.header(0x03) + [0] + F.be32(1) + F.be32(1) + F.be32(1) + [5] + [0, 0, 0, 0, 0, 0, 0, 1] + F.be32(0xffff_ffff) + [1, 2, 3]
+        let hugeMPI = F.header(0x0a) + F.be32(1 << 20) + [UInt8](repeating: 0xff, count: 1 << 20)
         return [
             Hostile(name: "truncated base64", input: line("?OTR:AAMDAAABAAAAAQAAAA."),
                     rule: "length is not a multiple of 4"),
-            Hostile(name: "DATA length overruns", input: line(armour(header(0x02) + be32(16) + [1, 2, 3])),
+            Hostile(name: "DATA length overruns", input: line(F.armour(F.header(0x02) + F.be32(16) + [1, 2, 3])),
                     rule: "encrypted g^x at byte 11: length 16 overruns the message (3 bytes left)"),
-            Hostile(name: "4 GB length field", input: line(armour(fourGB)),
+            Hostile(name: "4 GB length field", input: line(F.armour(fourGB)),
                     rule: "encrypted message at byte 33: length 4294967295 overruns"),
-            Hostile(name: "huge MPI", input: line(armour(hugeMPI)),
+            Hostile(name: "huge MPI", input: line(F.armour(hugeMPI)),
                     rule: "D-H Key message: g^y must satisfy 2 <= g^y <= p-2"),
             Hostile(name: "unterminated at the end of a line", input: line("12:00 <eve> ?OTR:AAMDAAABAAAAAQ"),
                     rule: "encoded message at byte 12: no closing \".\""),
@@ -251,7 +213,7 @@ struct DecodeRunTests {
 
     @Test("hostile input: one stderr line, exit 2, and the next message still decoded", arguments: hostileCases)
     func hostile(_ c: Hostile) throws {
-        let valid = try Self.dataMessage("still here")
+        let valid = try F.dataMessage("still here")
         let result = try Self.decodeJSON(c.input + Array((valid + "\n").utf8), maximumLineLength: c.maximumLineLength)
         let objects = try result.jsonLines()
         #expect(result.status == .malformedInput)
@@ -266,8 +228,9 @@ struct DecodeRunTests {
     }
 
     @Test func anUnterminatedMessageAtTheEndOfInputIsReported() throws {
-        let valid = try Self.dataMessage("before the end")
-        let result = try Self.decodeJSON(Array((valid + "\n?OTR:AAMDAAABAAAA").utf8)); let objects = try result.jsonLines()
+        let valid = try F.dataMessage("before the end")
+        let result = try Self.decodeJSON(Array((valid + "\n?OTR:AAMDAAABAAAA").utf8))
+        let objects = try result.jsonLines()
         #expect(result.status == .malformedInput)
         #expect(result.errors == ["otrtool decode: -:2: encoded message at byte 0: no closing \".\" (truncated?)"])
         try #require(objects.count == 2)
@@ -277,7 +240,8 @@ struct DecodeRunTests {
     }
 
     @Test func anInvalidMessageIsShownAsInvalidWithItsError() throws {
-        let result = try Self.decodeJSON(Array((Self.armour(Self.header(0x05)) + "\n").utf8)); let objects = try result.jsonLines()
+        let result = try Self.decodeJSON(Array((F.armour(F.header(0x05)) + "\n").utf8))
+        let objects = try result.jsonLines()
         #expect(result.status == .malformedInput)
         try #require(objects.count == 1)
         #expect(objects[0]["kind"] as? String == "invalid")
@@ -287,9 +251,9 @@ struct DecodeRunTests {
     // MARK: Keys
 
     @Test func aWrongAESKeyFailsEachMessageAndTheRunGoesOn() throws {
-        let input = try Self.dataMessage("one") + "\n" + Self.dataMessage("two", counter: "0000000000000002") + "\n"
+        let input = try F.dataMessage("one") + "\n" + F.dataMessage("two", counter: "0000000000000002") + "\n"
         var wrong = CaptureKeys()
-        wrong.aesKeys = [SecureBytes(Self.bytes("ff0102030405060708090a0b0c0d0e0f"))]
+        wrong.aesKeys = [SecureBytes(try Hex.decode("ff0102030405060708090a0b0c0d0e0f"))]
         let result = try InProcessRun.decode(Array(input.utf8), keys: wrong)
         #expect(result.status == .checkFailed)
         #expect(result.errors == [
@@ -305,11 +269,12 @@ struct DecodeRunTests {
     }
 
     @Test func aCounterReusedOrGoingBackUnderTheSameKeysIsReported() throws {
-        let first = try Self.dataMessage("first text")
-        let second = try Self.dataMessage("other text")
-        let third = try Self.dataMessage("third text", counter: "0000000000000003")
-        let fourth = try Self.dataMessage("fourth text", counter: "0000000000000002")
-        let result = try Self.decodeJSON(Array([first, second, third, fourth, ""].joined(separator: "\n").utf8)); let objects = try result.jsonLines()
+        let first = try F.dataMessage("first text")
+        let second = try F.dataMessage("other text")
+        let third = try F.dataMessage("third text", counter: "0000000000000003")
+        let fourth = try F.dataMessage("fourth text", counter: "0000000000000002")
+        let result = try Self.decodeJSON(Array([first, second, third, fourth, ""].joined(separator: "\n").utf8))
+        let objects = try result.jsonLines()
         #expect(result.status == .malformedInput)
         let errors = result.errors
         try #require(errors.count == 2, "\(errors)")
@@ -335,7 +300,7 @@ struct DecodeRunTests {
 
     /// 0, 1, p-1 or p as the bytes of an MPI.
     static func value(_ name: String) -> [UInt8] {
-        let p = bytes(DHGroup.modulusHex.filter(\.isHexDigit))
+        let p = try! Hex.decode(DHGroup.modulusHex.filter(\.isHexDigit))
         switch name {
         case "0": return []
         case "1": return [1]
@@ -343,8 +308,6 @@ struct DecodeRunTests {
         default: return p
         }
     }
-
-    static func data(_ b: [UInt8]) -> [UInt8] { be32(UInt32(b.count)) + b }
 
     static func expectDecoded(_ run: InProcessRun, text: String, line: Int, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
         let last = try #require(try run.jsonLines().last, "no JSON output", sourceLocation: sourceLocation)
@@ -357,9 +320,9 @@ struct DecodeRunTests {
           arguments: outOfRange)
     func outOfRangeDHValues(_ value: String) throws {
         let y = Self.value(value)
-        let dhKey = Self.armour(Self.header(0x0a) + Self.data(y))
-        let data = try Self.dataMessage(plaintext: DataPlaintext(message: Array("hi".utf8)).encoded, nextDHKey: MPI(bytes: y))
-        let good = try Self.dataMessage("still here", counter: "0000000000000002")
+        let dhKey = F.armour(F.header(0x0a) + F.data(y))
+        let data = try F.dataMessage(plaintext: DataPlaintext(message: Array("hi".utf8)).encoded, nextDHKey: MPI(bytes: y))
+        let good = try F.dataMessage("still here", counter: "0000000000000002")
         let run = try Self.decodeJSON(Array((dhKey + "\n" + data + "\n" + good + "\n").utf8))
         #expect(run.status == .malformedInput)
         #expect(run.errors == [
@@ -372,7 +335,7 @@ struct DecodeRunTests {
     @Test("a g^x of 0, 1, p-1 or p that a Reveal Signature opens from the D-H Commit is reported",
           arguments: outOfRange)
     func outOfRangeRevealedGx(_ value: String) throws {
-        let r = Self.bytes("00112233445566778899aabbccddeeff")
+        let r = try Hex.decode("00112233445566778899aabbccddeeff")
         let commit = try DHCommitMessage(header: MessageHeader(version: 3, type: MessageType.dhCommit.rawValue,
                                                                senderInstance: InstanceTag(rawValue: 0x100), receiverInstance: InstanceTag(rawValue: 0)),
                                          committingTo: MPI(bytes: Self.value(value)), r: r)
@@ -389,10 +352,10 @@ struct DecodeRunTests {
 
     /// SMP and other TLVs a decrypted Data message may carry, broken.
     static let hostileTLVs: [String: (tlv: TLV, names: String)] = [
-        "SMP 1 with g2a = 1 (out of range)": (TLV(type: 2, value: bytes("00000006" + String(repeating: "0000000101", count: 6))), "g2a"),
-        "SMP 1 MPI count 0xFFFFFFFF": (TLV(type: 2, value: bytes("ffffffff")), "MPI count"),
-        "SMP 1 MPI length 0xFFFFFFFF": (TLV(type: 2, value: bytes("00000006ffffffff01")), "4294967295"),
-        "SMP 1Q question without NUL": (TLV(type: 7, value: bytes("41424344")), "NUL"),
+        "SMP 1 with g2a = 1 (out of range)": (TLV(type: 2, value: try! Hex.decode("00000006" + String(repeating: "0000000101", count: 6))), "g2a"),
+        "SMP 1 MPI count 0xFFFFFFFF": (TLV(type: 2, value: try! Hex.decode("ffffffff")), "MPI count"),
+        "SMP 1 MPI length 0xFFFFFFFF": (TLV(type: 2, value: try! Hex.decode("00000006ffffffff01")), "4294967295"),
+        "SMP 1Q question without NUL": (TLV(type: 7, value: try! Hex.decode("41424344")), "NUL"),
         "extra symmetric key shorter than its use": (TLV(type: 8, value: [1]), "use"),
     ]
 
@@ -400,8 +363,8 @@ struct DecodeRunTests {
           arguments: hostileTLVs.keys.sorted())
     func hostileTLVInPlaintext(_ name: String) throws {
         let (tlv, names) = try #require(Self.hostileTLVs[name])
-        let built = try Self.dataMessage(plaintext: DataPlaintext(message: Array("hi".utf8), tlvs: [tlv]).encoded, counter: "0000000000000005")
-        let good = try Self.dataMessage("still here", counter: "0000000000000006")
+        let built = try F.dataMessage(plaintext: DataPlaintext(message: Array("hi".utf8), tlvs: [tlv]).encoded, counter: "0000000000000005")
+        let good = try F.dataMessage("still here", counter: "0000000000000006")
         let run = try Self.decodeJSON(Array((built + "\n" + good + "\n").utf8))
         try Self.expectDecoded(run, text: "still here", line: 2)
         #expect(run.status == .malformedInput, "decode ends with \(run.status) for a Data message carrying \(name)")
@@ -412,8 +375,8 @@ struct DecodeRunTests {
     @Test("a TLV whose length overruns the plaintext is one error (status 2)")
     func tlvOverrun() throws {
         // After the NUL: a TLV of type 2 and length 16 with 2 bytes.
-        let built = try Self.dataMessage(plaintext: Self.bytes("6869000002001041"), counter: "0000000000000005")
-        let good = try Self.dataMessage("still here", counter: "0000000000000006")
+        let built = try F.dataMessage(plaintext: try Hex.decode("6869000002001041"), counter: "0000000000000005")
+        let good = try F.dataMessage("still here", counter: "0000000000000006")
         let run = try Self.decodeJSON(Array((built + "\n" + good + "\n").utf8))
         let first = try #require(try run.jsonLines().first?["analysis"] as? [String: Any])
         #expect((first["plaintext_error"] as? String)?.contains("overruns") == true, "decode did see the overrun")

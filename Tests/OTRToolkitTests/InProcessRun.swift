@@ -51,8 +51,6 @@ struct InProcessRun {
             JSONLinesEncoder(builder: builder, output: output)
                 .encode(InputLines(sources: ["-"], maximumLineLength: LineReader.defaultMaximumLineLength, standardInput: stdin),
                         out: out, diagnostics: diagnostics)
-            out.flush()
-            try diagnostics.finish()
         }
     }
 
@@ -62,8 +60,6 @@ struct InProcessRun {
         try run(command: "parse-tag", input: input) { stdin, out, diagnostics in
             ParseTagScan(json: json).scan(InputLines(sources: ["-"], maximumLineLength: maximumLineLength, standardInput: stdin),
                                           out: out, diagnostics: diagnostics)
-            out.flush()
-            try diagnostics.finish()
         }
     }
 
@@ -82,8 +78,6 @@ struct InProcessRun {
             } else {
                 splitter.split(lines: InputLines(sources: ["-"], maximumLineLength: limit, delimiter: terminator, standardInput: stdin))
             }
-            out.flush()
-            try diagnostics.finish()
         }
     }
 
@@ -94,13 +88,12 @@ struct InProcessRun {
                            maximumPendingMessages: Reassembler.defaultMaximumPendingMessages, json: json)
                 .join(InputLines(sources: ["-"], maximumLineLength: LineReader.defaultMaximumLineLength, delimiter: terminator,
                                  standardInput: stdin), out: out, diagnostics: diagnostics)
-            out.flush()
-            try diagnostics.finish()
         }
     }
 
     /// Runs `body` with a descriptor holding `input`, an output sink and
-    /// diagnostics of the run's own; a thrown status is the run's.
+    /// diagnostics of the run's own, then ends the run as a command does:
+    /// output flushed, the worst status reported (or the one thrown).
     static func run(command: String, input: [UInt8],
                     _ body: (_ stdin: Int32, _ out: OutputSink, _ diagnostics: Diagnostics) throws -> Void) throws -> InProcessRun {
         let stdin = try temporaryFile(holding: input), stdout = try temporaryFile(holding: [])
@@ -115,6 +108,8 @@ struct InProcessRun {
             let out = OutputSink(descriptor: stdout)
             defer { out.flush() }
             try body(stdin, out, diagnostics)
+            out.flush()
+            try diagnostics.finish()
         } catch {
             status = ExitStatus(for: error)
         }
